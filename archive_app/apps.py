@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive_app"
+    label = "archive_app"
+    verbose_name = _("Ledgers and archive")

@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from collab.core import views as core_views
+
+urlpatterns = [
+    path("", include("collab.core.urls")),
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("requests/", include("requests_app.urls")),
+    path("tasks/", include("tasks_app.urls")),
+    path("", include("issues_app.urls")),
+    path("ledgers/", include("archive_app.urls")),
+    path("notifications/", include("collab.notify.urls")),
+    path("admin/", admin.site.urls),
+]
