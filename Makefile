@@ -78,7 +78,7 @@ test: $(STAMP) syslibs testtools messages
 	$(PY) -m pytest --ignore=tests/services $(PYTEST_ARGS)
 
 test-services: $(STAMP) syslibs messages
-	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) \
+	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) CELERY_EAGER=0 \
 	  $(PY) -m pytest tests/services -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup

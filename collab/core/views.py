@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -39,3 +40,9 @@ def coming_soon(title):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def locked_out(request, credentials=None, *args):
+    """Shown instead of the log-in form while django-axes locks the account out."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME * 60))
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -5,13 +5,15 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
+from .env import env_bool
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="collab-media-"))
 AXES_ENABLED = True
-CELERY_TASK_ALWAYS_EAGER = True
+# The services suite sets CELERY_EAGER=0 so tasks really travel through Redis to a worker.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "test-celerybeat-schedule")
 ALLOWED_HOSTS = ["*"]
