@@ -15,7 +15,7 @@ SERVICES_REDIS_URL ?= redis://127.0.0.1:6379/15
 PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
 TEST_TOOLS := chromium gettext poppler-utils
 
-.PHONY: help setup run worker beat test test-fast test-e2e test-services bench lint format messages syslibs testtools clean
+.PHONY: messages-extract help setup run worker beat test test-fast test-e2e test-services bench lint format messages syslibs testtools clean
 
 help:
 	@echo "make run            set up, seed demo data, serve on http://$(HOST):$(PORT) with Celery worker and beat"
@@ -52,6 +52,9 @@ testtools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Missing test tools:$$missing. Install the Debian packages: $(TEST_TOOLS)"; exit 1; fi; \
 	fi
+
+messages-extract: $(STAMP)
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='tests/*' --ignore='bench/*'
 
 messages: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=collab.settings.dev $(PY) manage.py compile_catalogues
