@@ -1,9 +1,12 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from collab.core.views import coming_soon
+from . import views
 
 app_name = "notify"
 urlpatterns = [
-    path("", coming_soon(_("Notifications")), name="list"),
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("settings/", views.preferences, name="preferences"),
 ]

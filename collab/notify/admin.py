@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .forms import ChatWebhookAdminForm
+from .models import ChatWebhook, Delivery, Notification, NotificationPreference
+
+
+@admin.register(ChatWebhook)
+class ChatWebhookAdmin(SimpleHistoryAdmin):
+    form = ChatWebhookAdminForm
+    list_display = ("name", "platform", "department", "user", "signed", "is_active")
+    list_filter = ("platform", "is_active")
+    search_fields = ("name", "department__code", "user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+
+    @admin.display(boolean=True, description=_("signed"))
+    def signed(self, obj):
+        return bool(obj.secret)
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "email", "personal_chat", "department_chat")
+    search_fields = ("user__username", "user__display_name")
+    autocomplete_fields = ("user",)
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ("channel", "webhook", "status", "attempts", "last_error", "sent_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("subject", "recipient", "event", "created_at", "read_at")
+    list_filter = ("event",)
+    search_fields = ("subject", "recipient__username", "recipient__display_name")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "recipient",
+        "event",
+        "subject",
+        "body",
+        "body_html",
+        "url",
+        "created_at",
+        "read_at",
+    )
+    inlines = [DeliveryInline]
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request):
+        return False
