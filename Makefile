@@ -62,6 +62,7 @@ messages: $(STAMP)
 setup: $(STAMP) syslibs messages
 	@mkdir -p var
 	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py workdays_seed
 
 run: setup
 	@$(PY) manage.py seed_demo

@@ -6,3 +6,6 @@ class WorkdaysConfig(AppConfig):
     name = "collab.workdays"
     label = "workdays"
     verbose_name = _("Working days")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system check
