@@ -6,3 +6,12 @@ class RequestsConfig(AppConfig):
     name = "requests_app"
     label = "requests_app"
     verbose_name = _("Collaboration requests")
+
+    def ready(self):
+        from collab.core import demo, inbox
+
+        from . import selectors
+        from .demo import seed_requests
+
+        inbox.register(selectors.work_items)
+        demo.SEEDERS.append(seed_requests)

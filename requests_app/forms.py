@@ -1,0 +1,309 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from collab.org.models import Department
+
+from .models import Answer, Request, RequestType, State
+from .selectors import MY_ROLES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def validate_upload(upload) -> None:
+    from .errors import RequestError
+    from .services import validate_attachment
+
+    try:
+        validate_attachment(upload)
+    except RequestError as error:
+        raise ValidationError(str(error)) from None
+
+
+class RequestForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("Up to %(mb)s MB each; allowed types: %(types)s.")
+        % {
+            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+            "types": ", ".join(settings.ATTACHMENT_ALLOWED_EXTENSIONS),
+        },
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "title",
+            "type",
+            "priority",
+            "confidentiality",
+            "contact_phone",
+            "external_partner",
+            "background_goal",
+            "content_deliverables",
+            "start_date",
+            "deadline",
+            "resource_needs",
+            "expected_benefit",
+            "usage_period",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "deadline": DATE,
+            "background_goal": forms.Textarea(attrs={"rows": 3}),
+            "content_deliverables": forms.Textarea(attrs={"rows": 5}),
+            "resource_needs": forms.Textarea(attrs={"rows": 2}),
+            "expected_benefit": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("type") == RequestType.RESOURCE:
+            for name in ("expected_benefit", "usage_period"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Required for resource requests."))
+        return cleaned
+
+    def request_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AddressedDepartmentForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    contact = forms.ModelChoiceField(
+        label=_("Contact person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Leave empty for the department's liaison."),
+    )
+
+    def __init__(self, *args, requester=None, departments=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requester = requester
+        self.fields["department"].queryset = departments
+        # Offer only the members of the chosen department (HTMX refreshes the list when
+        # the department changes; without JavaScript the liaison is the default).
+        chosen = self.data.get(self.add_prefix("department")) if self.is_bound else None
+        if not chosen:
+            chosen = getattr(self.initial.get("department"), "pk", self.initial.get("department"))
+        try:
+            chosen = int(chosen) if chosen else None
+        except (TypeError, ValueError):
+            chosen = None
+        self.fields["contact"].queryset = (
+            people.filter(department_id=chosen) if chosen else people.none()
+        )
+        self.fields["department"].widget.attrs["data-testid"] = "department-select"
+        self.fields["contact"].widget.attrs["data-testid"] = "contact-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        department, contact = cleaned.get("department"), cleaned.get("contact")
+        if department is None:
+            if contact is not None:
+                self.add_error("department", _("Choose the department."))
+            return cleaned
+        if self.requester and department.pk == self.requester.department_id:
+            self.add_error("department", _("You cannot address your own department."))
+        if contact is not None and contact.department_id != department.pk:
+            self.add_error(
+                "contact",
+                _("%(name)s is not a member of %(department)s.")
+                % {"name": contact.name, "department": department.code},
+            )
+        if contact is None and department.liaison_id is None:
+            self.add_error("contact", _("This department has no liaison; name a contact."))
+        return cleaned
+
+
+class BaseDepartmentFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        chosen = [f.cleaned_data.get("department") for f in self.forms if f.cleaned_data]
+        chosen = [d for d in chosen if d is not None]
+        if not chosen:
+            raise ValidationError(_("Address at least one department."))
+        if len({d.pk for d in chosen}) != len(chosen):
+            raise ValidationError(_("Each department can be addressed only once."))
+
+    def pairs(self):
+        return [
+            (f.cleaned_data["department"], f.cleaned_data.get("contact"))
+            for f in self.forms
+            if f.cleaned_data.get("department")
+        ]
+
+
+DepartmentFormSet = forms.formset_factory(
+    AddressedDepartmentForm, formset=BaseDepartmentFormSet, extra=0, max_num=20
+)
+
+
+class MilestoneForm(forms.Form):
+    date = forms.DateField(label=_("Date"), required=False, widget=DATE)
+    description = forms.CharField(label=_("Milestone"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("date")) != bool((cleaned.get("description") or "").strip()):
+            raise ValidationError(_("Give both the date and the description."))
+        return cleaned
+
+
+class BaseMilestoneFormSet(forms.BaseFormSet):
+    def __init__(self, *args, start=None, deadline=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.start, self.deadline = start, deadline
+
+    def clean(self):
+        if any(self.errors):
+            return
+        for form in self.forms:
+            day = form.cleaned_data.get("date")
+            if day and self.start and self.deadline and not self.start <= day <= self.deadline:
+                form.add_error(
+                    "date", _("Milestones must fall between the start date and the deadline.")
+                )
+
+    def pairs(self):
+        return [
+            (f.cleaned_data["date"], f.cleaned_data["description"].strip())
+            for f in self.forms
+            if f.cleaned_data.get("date")
+        ]
+
+
+MilestoneFormSet = forms.formset_factory(
+    MilestoneForm, formset=BaseMilestoneFormSet, extra=0, max_num=50
+)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = required
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[(a.value, a.label) for a in Answer if a != Answer.PENDING],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("What to adjust, or why you decline"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("answer") in (Answer.ADJUSTMENT, Answer.DECLINED)
+            and not (cleaned.get("text") or "").strip()
+        ):
+            self.add_error("text", _("Say what needs to be adjusted, or why you decline."))
+        return cleaned
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(label=_("Attachments"), required=True)
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        for upload in files:
+            validate_upload(upload)
+        return files
+
+
+class GrantForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=get_user_model().objects.filter(is_active=True)
+    )
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=_("Number or title"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *State.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        required=False,
+        choices=[("", _("All priorities")), *Request._meta.get_field("priority").choices],
+    )
+    role = forms.ChoiceField(
+        label=_("My role"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (MY_ROLES[0], _("Filed by me")),
+            (MY_ROLES[1], _("Waiting for my review")),
+            (MY_ROLES[2], _("Addressed to my department")),
+            (MY_ROLES[3], _("I am the contact")),
+        ],
+    )
+    date_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("Created until"), required=False, widget=DATE)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -1,0 +1,242 @@
+"""What hangs off a request: addressed departments, milestones, attachments,
+clarifications, the timeline and per-object access grants."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from .choices import Answer
+from .request import Request
+
+
+class RequestDepartment(models.Model):
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="departments"
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="addressed_requests",
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person"),
+        on_delete=models.PROTECT,
+        related_name="request_contacts",
+    )
+    reached_at = models.DateTimeField(_("reached the department"), null=True, blank=True)
+    response_due = models.DateTimeField(_("response due"), null=True, blank=True)
+    answer = models.CharField(
+        _("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING
+    )
+    answer_text = models.TextField(_("answer details"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # E-signature of the confirming department head (DOMAIN §2).
+    head_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by department head"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    head_signed_at = models.DateTimeField(_("department head signed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department__code"]
+        verbose_name = _("addressed department")
+        verbose_name_plural = _("addressed departments")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "department"], name="req_dept_unique")
+        ]
+        indexes = [
+            models.Index(fields=["department", "reached_at"], name="reqdept_dept_reached"),
+            models.Index(fields=["answer", "response_due"], name="reqdept_answer_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} → {self.department_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.answer == Answer.PENDING
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.is_pending and self.response_due and self.response_due < timezone.now())
+
+
+class Milestone(models.Model):
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    date = models.DateField(_("date"))
+    description = models.CharField(_("description"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.description}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Random stored name: nothing of the original name reaches the file system.
+    now = timezone.now()
+    return f"requests/{now:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return PurePath(self.original_name).suffix.lower().lstrip(".")
+
+
+class Clarification(models.Model):
+    """A question an addressed department asks; the requester answers within 24 h."""
+
+    request = models.ForeignKey(
+        Request,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="clarifications",
+    )
+    request_department = models.ForeignKey(
+        RequestDepartment,
+        verbose_name=_("asking department"),
+        on_delete=models.CASCADE,
+        related_name="clarifications",
+    )
+    question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    asked_at = models.DateTimeField(_("asked at"))
+    answer_due = models.DateTimeField(_("answer due"))
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["asked_at", "pk"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        indexes = [
+            models.Index(fields=["answered_at", "answer_due"], name="reqclar_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_open and self.answer_due < timezone.now()
+
+
+class RequestEvent(models.Model):
+    """The request's timeline: named events with who, when, comment and data."""
+
+    request = models.ForeignKey(
+        Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events"
+    )
+    verb = models.CharField(_("event"), max_length=80)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    comment = models.TextField(_("comment"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+        indexes = [models.Index(fields=["request", "at"], name="reqevent_request_at")]
+
+    def __str__(self) -> str:
+        return f"{self.verb} @ {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        from .events import label_for
+
+        return label_for(self.verb)
+
+
+class RequestUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Request, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("request access grant (person)")
+        verbose_name_plural = _("request access grants (people)")
+
+
+class RequestGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Request, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("request access grant (group)")
+        verbose_name_plural = _("request access grants (groups)")

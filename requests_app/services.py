@@ -1,0 +1,636 @@
+"""Every write to a request: one function per use case, one transaction each,
+notifications after commit. No HTTP objects here, so the API can reuse them."""
+
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from guardian.shortcuts import assign_perm
+
+from . import permissions
+from .errors import RequestError
+from .models import (
+    Answer,
+    ApprovalRules,
+    Attachment,
+    Clarification,
+    Milestone,
+    Request,
+    RequestDepartment,
+    RequestEvent,
+    RequestType,
+    State,
+    events,
+)
+from .models.choices import CLARIFICATION_HOURS, RESPONSE_HOURS
+from .notifications import queue_notification
+from .numbering import draw_number
+
+REQUEST_FIELDS = [
+    "title",
+    "type",
+    "contact_phone",
+    "external_partner",
+    "background_goal",
+    "content_deliverables",
+    "start_date",
+    "deadline",
+    "resource_needs",
+    "expected_benefit",
+    "usage_period",
+    "priority",
+    "confidentiality",
+]
+
+
+# --- helpers -------------------------------------------------------------------------
+
+
+def _log(request, verb, *, by, comment="", data=None, at=None) -> RequestEvent:
+    return RequestEvent.objects.create(
+        request=request,
+        verb=verb,
+        actor=by,
+        comment=comment or "",
+        data=data or {},
+        at=at or timezone.now(),
+    )
+
+
+def _deny() -> RequestError:
+    return RequestError(gettext("You are not allowed to do this."))
+
+
+APPROVED_VERBS = {events.HEAD_APPROVED, events.LEADER_APPROVED}
+
+
+def stale_error(request) -> RequestError:
+    """Explain a click that came too late: who changed the request, and when."""
+    request.refresh_from_db()
+    last = (
+        RequestEvent.objects.filter(request=request)
+        .exclude(verb__in=[events.ATTACHMENT_ADDED, events.EDITED, events.ACCESS_GRANTED])
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    state = request.get_state_display()
+    if last is None:
+        return RequestError(
+            gettext("This request has changed in the meantime; it is now “%(state)s”.")
+            % {"state": state}
+        )
+    params = {
+        "who": last.actor.name if last.actor else gettext("the system"),
+        "when": date_format(timezone.localtime(last.at), "Y-m-d H:i"),
+        "what": last.label,
+        "state": state,
+    }
+    if last.verb in APPROVED_VERBS:
+        return RequestError(
+            gettext("Already approved by %(who)s at %(when)s; the request is now “%(state)s”.")
+            % params
+        )
+    return RequestError(
+        gettext(
+            "This request has changed in the meantime: %(who)s %(what)s at %(when)s; "
+            "it is now “%(state)s”."
+        )
+        % params
+    )
+
+
+def _fire(request, method_name: str, **kwargs):
+    """Run one transition and save it; a stale state or a concurrent save becomes a
+    RequestError saying who got there first."""
+    method = getattr(request, method_name)
+    try:
+        method(**kwargs)
+        request.state_changed_at = timezone.now()
+        # A savepoint of its own, so the explanation can still be read afterwards.
+        with transaction.atomic():
+            request.save()
+    except (TransitionNotAllowed, ConcurrentTransition):
+        raise stale_error(request) from None
+
+
+def _detail_url(request) -> str:
+    return reverse("requests:detail", args=[request.pk])
+
+
+def validate_attachment(upload) -> None:
+    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
+    allowed = [e.lower() for e in settings.ATTACHMENT_ALLOWED_EXTENSIONS]
+    if extension not in allowed:
+        raise RequestError(
+            gettext("“%(name)s”: files of this type are not accepted (allowed: %(allowed)s).")
+            % {"name": upload.name, "allowed": ", ".join(allowed)},
+            field="attachments",
+        )
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise RequestError(
+            gettext("“%(name)s” is larger than %(limit)s MB.")
+            % {"name": upload.name, "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            field="attachments",
+        )
+
+
+def _validate(*, requester, fields, departments, milestones) -> None:
+    if not departments:
+        raise RequestError(gettext("Address at least one department."), field="departments")
+    seen = set()
+    for department, contact in departments:
+        if department.pk == requester.department_id:
+            raise RequestError(
+                gettext("A request cannot be addressed to your own department."),
+                field="departments",
+            )
+        if department.pk in seen:
+            raise RequestError(
+                gettext("%(code)s is addressed twice.") % {"code": department.code},
+                field="departments",
+            )
+        seen.add(department.pk)
+        if contact is not None and contact.department_id != department.pk:
+            raise RequestError(
+                gettext("The contact person must belong to %(code)s.") % {"code": department.code},
+                field="departments",
+            )
+        if contact is None and department.liaison_id is None:
+            raise RequestError(
+                gettext("%(code)s has no liaison; name a contact person.")
+                % {"code": department.code},
+                field="departments",
+            )
+    start, deadline = fields.get("start_date"), fields.get("deadline")
+    if start and deadline:
+        if deadline < start:
+            raise RequestError(
+                gettext("The deadline cannot be before the start date."), field="deadline"
+            )
+        for day, _description in milestones:
+            if not start <= day <= deadline:
+                raise RequestError(
+                    gettext("Milestones must fall between the start date and the deadline."),
+                    field="milestones",
+                )
+    if fields.get("type") == RequestType.RESOURCE:
+        for name in ("expected_benefit", "usage_period"):
+            if not (fields.get(name) or "").strip():
+                raise RequestError(
+                    gettext("Resource requests state the expected benefit and period of use."),
+                    field=name,
+                )
+
+
+def _set_departments(request, departments) -> None:
+    existing = {rd.department_id: rd for rd in request.departments.all()}
+    wanted = set()
+    for department, contact in departments:
+        wanted.add(department.pk)
+        contact_id = contact.pk if contact else department.liaison_id
+        rd = existing.get(department.pk)
+        if rd is None:
+            RequestDepartment.objects.create(
+                request=request, department=department, contact_id=contact_id
+            )
+        elif rd.contact_id != contact_id:
+            rd.contact_id = contact_id
+            rd.save()
+    for department_id, rd in existing.items():
+        if department_id not in wanted:
+            rd.delete()
+
+
+def _set_milestones(request, milestones) -> None:
+    current = [(m.date, m.description) for m in request.milestones.all()]
+    if current == list(milestones):
+        return
+    for milestone in request.milestones.all():
+        milestone.delete()  # one by one so each deletion reaches the history
+    for day, description in milestones:
+        Milestone.objects.create(request=request, date=day, description=description)
+
+
+def _store_attachments(request, files, by) -> None:
+    for upload in files:
+        validate_attachment(upload)
+    for upload in files:
+        attachment = Attachment(
+            request=request,
+            original_name=PurePath(upload.name).name[:255],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "")[:100],
+            uploaded_by=by,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        _log(request, events.ATTACHMENT_ADDED, by=by, data={"name": attachment.original_name})
+
+
+# --- filing --------------------------------------------------------------------------
+
+
+def create_request(*, by, fields, departments, milestones=(), files=()) -> Request:
+    """Save a new draft. `departments` is a list of (Department, contact or None)."""
+    if by.department_id is None:
+        raise RequestError(gettext("You need to belong to a department to file a request."))
+    _validate(requester=by, fields=fields, departments=departments, milestones=milestones)
+    with transaction.atomic():
+        request = Request(
+            requester=by,
+            requesting_department_id=by.department_id,
+            **{name: fields[name] for name in REQUEST_FIELDS if name in fields},
+        )
+        request.save()
+        _set_departments(request, departments)
+        _set_milestones(request, milestones)
+        _store_attachments(request, files, by)
+        _log(request, events.CREATED, by=by)
+    return request
+
+
+def update_request(*, request, by, fields, departments, milestones=(), files=()) -> Request:
+    if not permissions.is_requester(by, request):
+        raise _deny()
+    if not permissions.can_edit(by, request):
+        raise stale_error(request)
+    _validate(requester=by, fields=fields, departments=departments, milestones=milestones)
+    with transaction.atomic():
+        changed = [
+            name
+            for name in REQUEST_FIELDS
+            if name in fields and getattr(request, name) != fields[name]
+        ]
+        for name in changed:
+            setattr(request, name, fields[name])
+        try:
+            with transaction.atomic():
+                request.save()
+        except ConcurrentTransition:
+            raise stale_error(request) from None
+        _set_departments(request, departments)
+        _set_milestones(request, milestones)
+        _store_attachments(request, files, by)
+        _log(request, events.EDITED, by=by, data={"fields": changed})
+    return request
+
+
+def submit_request(*, request, by, comment="") -> Request:
+    """First submission draws the number; a resubmission after a return keeps it."""
+    if not permissions.is_requester(by, request):
+        raise _deny()
+    with transaction.atomic():
+        now = timezone.now()
+        first = request.state == State.DRAFT
+        if request.state not in (State.DRAFT, State.RETURNED):
+            raise stale_error(request)
+        if not request.departments.exists():
+            raise RequestError(gettext("Address at least one department."))
+        if request.number is None:
+            request.number = draw_number(department=request.requesting_department, at=now)
+            request.submitted_at = now
+        _fire(request, "submit" if first else "resubmit")
+        _log(
+            request,
+            events.SUBMITTED if first else events.RESUBMITTED,
+            by=by,
+            comment=comment,
+            data={"number": request.number},
+            at=now,
+        )
+        head = request.requesting_department.head
+        queue_notification(
+            recipients=[head] if head else [],
+            event="requests.request.submitted",
+            template="requests_app/notify/submitted",
+            request=request,
+            extra={"actor": by.name},
+        )
+    return request
+
+
+def _reach_departments(request, *, at) -> None:
+    hours = RESPONSE_HOURS[request.priority]
+    due = at + timedelta(hours=hours)
+    request.departments.update(
+        reached_at=at,
+        response_due=due,
+        answer=Answer.PENDING,
+        answer_text="",
+        answered_by=None,
+        answered_at=None,
+        head_signed_by=None,
+        head_signed_at=None,
+    )
+    # update() skips simple-history; record the new round explicitly.
+    for rd in request.departments.select_related("department").all():
+        rd.save()
+    rds = list(request.departments.select_related("department", "contact").all())
+    _log(
+        request,
+        events.REACHED,
+        by=None,
+        at=at,
+        data={"departments": [rd.department.code for rd in rds], "due": due.isoformat()},
+    )
+    recipients = []
+    for rd in rds:
+        recipients += [rd.contact_id, rd.department.liaison_id, rd.department.head_id]
+    queue_notification(
+        recipients=recipients,
+        event="requests.request.reached",
+        template="requests_app/notify/reached",
+        request=request,
+        extra={"due": due.isoformat()},
+    )
+
+
+def approve_request(*, request, by, comment="") -> Request:
+    """Level-1 (requesting head) or level-2 (division leader) approval, by state."""
+    if not permissions.is_reviewer_role(by, request):
+        raise _deny()
+    with transaction.atomic():
+        now = timezone.now()
+        if permissions.can_head_review(by, request):
+            skip = (
+                request.type == RequestType.URGENT
+                and ApprovalRules.current().urgent_skips_leader_review
+            )
+            request.head_signed_by = by
+            request.head_signed_at = now
+            _fire(request, "approve_by_head", skip_leader_review=skip)
+            _log(
+                request,
+                events.HEAD_APPROVED,
+                by=by,
+                comment=comment,
+                at=now,
+                data={"skipped_leader_review": skip},
+            )
+            if not skip:
+                leader = request.requesting_department.leader
+                queue_notification(
+                    recipients=[leader] if leader else [],
+                    event="requests.request.head_approved",
+                    template="requests_app/notify/head_approved",
+                    request=request,
+                    extra={"actor": by.name},
+                )
+        elif permissions.can_leader_review(by, request):
+            request.leader_signed_by = by
+            request.leader_signed_at = now
+            _fire(request, "approve_by_leader")
+            _log(request, events.LEADER_APPROVED, by=by, comment=comment, at=now)
+        else:
+            raise stale_error(request)
+        if request.state == State.AWAITING_CONFIRMATION:
+            _reach_departments(request, at=now)
+    return request
+
+
+def return_request(*, request, by, comment) -> Request:
+    if not permissions.is_reviewer_role(by, request):
+        raise _deny()
+    if not (comment or "").strip():
+        raise RequestError(gettext("Say what needs to change."), field="comment")
+    with transaction.atomic():
+        if not permissions.can_review(by, request):
+            raise stale_error(request)
+        level = 1 if request.state == State.HEAD_REVIEW else 2
+        _fire(request, "return_to_requester")
+        _log(request, events.RETURNED, by=by, comment=comment, data={"level": level})
+        queue_notification(
+            recipients=[request.requester],
+            event="requests.request.returned",
+            template="requests_app/notify/returned",
+            request=request,
+            extra={"actor": by.name, "comment": comment},
+        )
+    return request
+
+
+def withdraw_request(*, request, by, comment="") -> Request:
+    if not permissions.is_requester(by, request):
+        raise _deny()
+    with transaction.atomic():
+        _fire(request, "withdraw")
+        _log(request, events.WITHDRAWN, by=by, comment=comment)
+    return request
+
+
+# --- confirmation by the addressed departments ---------------------------------------
+
+
+def _locked(request) -> Request:
+    """Department answers are decided together ("all confirmed?"); serialise them."""
+    return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def answer_department(*, request_department, by, answer, text="") -> Request:
+    if answer not in (Answer.CONFIRMED, Answer.ADJUSTMENT, Answer.DECLINED):
+        raise RequestError(gettext("Choose an answer."), field="answer")
+    if answer != Answer.CONFIRMED and not (text or "").strip():
+        raise RequestError(
+            gettext("Say what needs to be adjusted, or why you decline."), field="text"
+        )
+    if not permissions.may_answer_for(by, request_department):
+        raise _deny()
+    with transaction.atomic():
+        request = _locked(request_department.request)
+        rd = RequestDepartment.objects.select_related("department").get(pk=request_department.pk)
+        if not permissions.can_answer(by, request, rd):
+            if rd.answered_at and request.state == State.AWAITING_CONFIRMATION:
+                raise RequestError(
+                    gettext("%(code)s already answered: %(who)s at %(when)s.")
+                    % {
+                        "code": rd.department.code,
+                        "who": rd.answered_by.name if rd.answered_by else "",
+                        "when": date_format(timezone.localtime(rd.answered_at), "Y-m-d H:i"),
+                    }
+                )
+            raise stale_error(request)
+        now = timezone.now()
+        rd.answer = answer
+        rd.answer_text = text or ""
+        rd.answered_by = by
+        rd.answered_at = now
+        if rd.department.head_id == by.pk:
+            rd.head_signed_by = by
+            rd.head_signed_at = now
+        rd.save()
+        verb = {
+            Answer.CONFIRMED: events.DEPARTMENT_CONFIRMED,
+            Answer.ADJUSTMENT: events.DEPARTMENT_ADJUSTMENT,
+            Answer.DECLINED: events.DEPARTMENT_DECLINED,
+        }[answer]
+        _log(request, verb, by=by, comment=text, at=now, data={"department": rd.department.code})
+
+        if answer != Answer.CONFIRMED:
+            _fire(request, "return_from_confirmation")
+            _log(
+                request,
+                events.RETURNED_BY_DEPARTMENTS,
+                by=None,
+                comment=text,
+                at=now,
+                data={"department": rd.department.code, "answer": answer},
+            )
+            queue_notification(
+                recipients=[request.requester],
+                event="requests.request.returned",
+                template="requests_app/notify/returned",
+                request=request,
+                extra={"actor": by.name, "comment": text},
+            )
+        elif not request.departments.exclude(answer=Answer.CONFIRMED).exists():
+            _fire(request, "start")
+            _log(request, events.STARTED, by=None, at=now)
+            recipients = [request.requester_id, request.requesting_department.head_id]
+            recipients += [
+                rd.department.head_id
+                for rd in request.departments.select_related("department").all()
+            ]
+            queue_notification(
+                recipients=recipients,
+                event="requests.request.confirmed",
+                template="requests_app/notify/confirmed",
+                request=request,
+                extra={},
+            )
+    request_department.refresh_from_db()
+    return request
+
+
+def ask_clarification(*, request_department, by, question) -> Clarification:
+    if not (question or "").strip():
+        raise RequestError(gettext("Write the question."), field="question")
+    if not permissions.may_answer_for(by, request_department):
+        raise _deny()
+    with transaction.atomic():
+        request = _locked(request_department.request)
+        rd = RequestDepartment.objects.get(pk=request_department.pk)
+        if not permissions.can_answer(by, request, rd):
+            raise stale_error(request)
+        now = timezone.now()
+        clarification = Clarification.objects.create(
+            request=request,
+            request_department=rd,
+            question=question,
+            asked_by=by,
+            asked_at=now,
+            answer_due=now + timedelta(hours=CLARIFICATION_HOURS),
+        )
+        _log(
+            request,
+            events.CLARIFICATION_ASKED,
+            by=by,
+            comment=question,
+            at=now,
+            data={"clarification": clarification.pk},
+        )
+        queue_notification(
+            recipients=[request.requester],
+            event="requests.clarification.asked",
+            template="requests_app/notify/clarification_asked",
+            request=request,
+            extra={"actor": by.name, "question": question},
+        )
+    return clarification
+
+
+def answer_clarification(*, clarification, by, answer) -> Clarification:
+    if not (answer or "").strip():
+        raise RequestError(gettext("Write the answer."), field="answer")
+    if not permissions.is_requester(by, clarification.request):
+        raise _deny()
+    with transaction.atomic():
+        request = _locked(clarification.request)
+        clarification = Clarification.objects.select_related("answered_by").get(pk=clarification.pk)
+        if clarification.answered_at is not None:
+            raise RequestError(
+                gettext("This question was already answered by %(who)s at %(when)s.")
+                % {
+                    "who": clarification.answered_by.name,
+                    "when": date_format(timezone.localtime(clarification.answered_at), "Y-m-d H:i"),
+                }
+            )
+        if not permissions.can_reply_clarification(by, request, clarification):
+            raise stale_error(request)
+        now = timezone.now()
+        clarification.answer = answer
+        clarification.answered_by = by
+        clarification.answered_at = now
+        clarification.save()
+        _log(
+            request,
+            events.CLARIFICATION_ANSWERED,
+            by=by,
+            comment=answer,
+            at=now,
+            data={"clarification": clarification.pk},
+        )
+        queue_notification(
+            recipients=[clarification.asked_by_id],
+            event="requests.clarification.answered",
+            template="requests_app/notify/clarification_answered",
+            request=request,
+            extra={"actor": by.name, "answer": answer},
+        )
+    return clarification
+
+
+# --- attachments and access ----------------------------------------------------------
+
+
+def add_attachments(*, request, by, files) -> None:
+    if not permissions.can_add_attachment(by, request):
+        raise _deny()
+    if not files:
+        raise RequestError(gettext("Choose a file."), field="attachments")
+    with transaction.atomic():
+        _store_attachments(request, files, by)
+
+
+def grant_access(*, request, by, user) -> None:
+    """Let one more person see a confidential request (guardian per-object grant)."""
+    if not permissions.can_grant_access(by, request):
+        raise _deny()
+    with transaction.atomic():
+        assign_perm("requests_app.view_request", user, request)
+        _log(request, events.ACCESS_GRANTED, by=by, data={"user": user.pk, "name": user.name})
+
+
+# --- later stages (fired by the tasks and archive apps) ------------------------------
+
+
+def complete_request(*, request, by=None, comment="") -> Request:
+    """Every task accepted and every addressed department rated (checked by the caller)."""
+    with transaction.atomic():
+        _fire(request, "complete")
+        _log(request, events.COMPLETED, by=by, comment=comment)
+    return request
+
+
+def archive_request(*, request, by=None, comment="") -> Request:
+    with transaction.atomic():
+        _fire(request, "archive")
+        _log(request, events.ARCHIVED, by=by, comment=comment)
+    return request
+
+
+def cancel_request(*, request, by, comment) -> Request:
+    if not permissions.is_division_leader(by, request):
+        raise _deny()
+    if not (comment or "").strip():
+        raise RequestError(gettext("Say why the request is cancelled."), field="comment")
+    with transaction.atomic():
+        _fire(request, "cancel")
+        _log(request, events.CANCELLED, by=by, comment=comment)
+    return request
