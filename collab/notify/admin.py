@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ChatWebhookAdminForm
-from .models import ChatWebhook, Delivery, Notification, NotificationPreference
+from .models import ChatWebhook, Delivery, Notification, NotificationPreference, Reminder
 
 
 @admin.register(ChatWebhook)
@@ -57,4 +57,29 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ("recipient",)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = (
+        "kind",
+        "target_id",
+        "stage",
+        "recipient",
+        "fire_at",
+        "sent_at",
+        "cancelled_at",
+        "attempts",
+    )
+    list_filter = ("kind", "urgent")
+    search_fields = ("kind", "stage", "recipient__username", "recipient__display_name")
+    date_hierarchy = "fire_at"
+    list_select_related = ("recipient",)
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

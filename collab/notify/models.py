@@ -187,3 +187,61 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} #{self.notification_id}"
+
+
+class Reminder(models.Model):
+    """One reminder for one person (or, with no recipient, one escalation action) about
+    one deadline of one object. Claimed by a sweep, sent exactly once: the in-app
+    notification is written in the same transaction that marks the row sent."""
+
+    kind = models.CharField(_("kind"), max_length=50, help_text=_("Which handler describes it."))
+    target_id = models.BigIntegerField(_("target"))
+    stage = models.CharField(_("stage"), max_length=60)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    fire_at = models.DateTimeField(_("fires at"))
+    urgent = models.BooleanField(_("urgent"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    notification = models.ForeignKey(
+        Notification, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+
+    class Meta:
+        ordering = ["fire_at", "pk"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_id", "stage", "recipient"],
+                name="notify_reminder_once",
+            ),
+            # NULL recipients are distinct in a plain unique constraint.
+            models.UniqueConstraint(
+                fields=["kind", "target_id", "stage"],
+                condition=Q(recipient__isnull=True),
+                name="notify_reminder_action_once",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["fire_at"],
+                condition=Q(sent_at__isnull=True, cancelled_at__isnull=True),
+                name="notify_reminder_open",
+            ),
+            models.Index(fields=["kind", "target_id"], name="notify_reminder_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.target_id} {self.stage}"

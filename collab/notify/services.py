@@ -66,7 +66,8 @@ def notify(*, recipients, event: str, template: str, context: dict, url: str = "
     """Tell each distinct active recipient, in their own language, that `event` happened.
 
     Renders `templates/<template>_subject.txt`, `<template>_body.txt` and, when present,
-    `<template>_body.html` with `context` plus `recipient`; stores the in-app
+    `<template>_body.html` with `context` plus `recipient`, `url` and `site_url` (the
+    text templates are rendered without HTML escaping); stores the in-app
     notification and queues e-mail and chat delivery after the surrounding transaction
     commits (at once outside a transaction). Returns the notifications."""
     users = _distinct_active(recipients)
@@ -76,7 +77,9 @@ def notify(*, recipients, event: str, template: str, context: dict, url: str = "
     notifications = []
     for user in users:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            subject, body, html = _render(template, {**context, "recipient": user, "url": url})
+            subject, body, html = _render(
+                template, {**context, "recipient": user, "url": url, "site_url": settings.SITE_URL}
+            )
         notifications.append(
             Notification(
                 recipient=user,

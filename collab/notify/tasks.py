@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import hooks, reminders, services
 
 
 @shared_task(
@@ -26,3 +26,23 @@ def deliver(self, *, delivery_id: int) -> str:
 @shared_task(name="collab.notify.tasks.retry_deliveries", acks_late=True)
 def retry_deliveries() -> int:
     return services.retry_deliveries()
+
+
+@shared_task(name="collab.notify.tasks.sweep_reminders", acks_late=True, reject_on_worker_lost=True)
+def sweep_reminders() -> int:
+    return reminders.sweep()
+
+
+@shared_task(name="collab.notify.tasks.send_reminders", acks_late=True, reject_on_worker_lost=True)
+def send_reminders(*, reminder_ids: list[int]) -> int:
+    return reminders.send(reminder_ids=reminder_ids)
+
+
+@shared_task(name="collab.notify.tasks.daily_progress", acks_late=True)
+def daily_progress() -> int:
+    return hooks.daily_progress()
+
+
+@shared_task(name="collab.notify.tasks.working_morning", acks_late=True)
+def working_morning() -> int:
+    return hooks.working_morning()

@@ -1,0 +1,379 @@
+"""Reminders: deadlines other apps start and stop, swept and sent exactly once.
+
+Starting and stopping a deadline
+    schedule_deadline(kind="requests.response", target=request, due_at=..., recipients=[...],
+                      escalate_to=[head], urgent=False, start=None, before_fraction=0.75,
+                      escalate_after=timedelta(0))
+    cancel_reminders(kind="requests.response", target=request)
+`due_at` usually comes from `collab.workdays.calendar.add_working_days(...)` (working-day
+limits) or `now + timedelta(hours=24)` (the calendar-hour limits of DOMAIN §8).
+It creates a "before" reminder at `before_fraction` of the time between `start` (now)
+and `due_at`, a "due" reminder at the deadline, both for `recipients`, and at
+`due_at + escalate_after` an "escalate" reminder for `escalate_to` plus one escalation
+action (a row without recipient) that calls the kind's handler exactly once. Calling it
+again with the same deadline changes nothing; with a new deadline it re-arms.
+
+What a reminder says, and what escalation does, is decided by the app that owns the
+kind: subclass `ReminderHandler` and call `register_handler("requests.response",
+MyHandler())` from its AppConfig.ready(). `describe` runs in the recipient's language
+and returns None when the reminder no longer applies (the reminder is then dropped);
+`escalate` performs the escalation action (e.g. raise a problem's grade).
+
+Periodic reminders (hooks in `collab.notify.hooks`, schedule in `collab/schedule.py`):
+daily progress at 16:30 on working days, and "working-morning" hooks at 09:00 on
+working days for things such as the weekly meeting announcement.
+
+Quiet rules: reminders that are not urgent fire only in office hours (their fire time is
+moved to the next office time when scheduled, and the sweep leaves them until the
+office opens); everything that fires for one person in one sweep arrives as one digest.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from collab.workdays import calendar
+
+from .models import Reminder
+from .services import notify
+
+logger = logging.getLogger(__name__)
+
+MAX_REMINDER_ATTEMPTS = 5
+SWEEP_BATCH = 500
+
+BEFORE, DUE, ESCALATE = "before", "due", "escalate"
+
+
+class ReminderError(Exception):
+    """A reminder that cannot be scheduled as asked."""
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    title: str
+    text: str
+    url: str = ""
+
+
+class ReminderHandler:
+    """What the reminders of one kind say and do. Apps subclass it."""
+
+    def describe(self, reminder: Reminder) -> ReminderItem | None:
+        raise NotImplementedError
+
+    def escalate(self, reminder: Reminder) -> None:
+        """The escalation action when the deadline passed; nothing by default."""
+
+
+HANDLERS: dict[str, ReminderHandler] = {}
+
+
+def register_handler(kind: str, handler: ReminderHandler) -> ReminderHandler:
+    if len(kind) > 50:
+        raise ValueError("reminder kinds are at most 50 characters")
+    HANDLERS[kind] = handler
+    return handler
+
+
+def default_text(reminder: Reminder) -> str:
+    """Translated wording for the standard stages, for handlers that need nothing more."""
+    due = (
+        date_format(timezone.localtime(reminder.due_at), "DATETIME_FORMAT")
+        if reminder.due_at
+        else ""
+    )
+    if reminder.stage == BEFORE:
+        return gettext("Due on %(due)s.") % {"due": due}
+    if reminder.stage == DUE:
+        return gettext("Due now (%(due)s).") % {"due": due}
+    if reminder.stage == ESCALATE:
+        return gettext("Overdue since %(due)s; escalated to you.") % {"due": due}
+    return gettext("Reminder.")
+
+
+# --- scheduling -----------------------------------------------------------------------------
+
+
+def _target_id(target) -> int:
+    return int(getattr(target, "pk", target))
+
+
+def _quiet(moment: datetime, *, urgent: bool) -> datetime:
+    if urgent:
+        return moment
+    try:
+        return calendar.next_office_time(moment)
+    except calendar.CalendarMissing:
+        # Better a reminder outside office hours than no reminder at all.
+        logger.warning("No calendar for %s; reminder kept at %s", moment.year, moment)
+        return moment
+
+
+def schedule_deadline(
+    *,
+    kind: str,
+    target,
+    due_at: datetime,
+    recipients,
+    escalate_to=(),
+    urgent: bool = False,
+    start: datetime | None = None,
+    before_fraction: float = 0.75,
+    escalate_after: timedelta = timedelta(0),
+) -> list[Reminder]:
+    """Arm the before / due / escalate reminders of one deadline (see the module notes)."""
+    if kind not in HANDLERS:
+        raise ReminderError(f"no reminder handler registered for {kind!r}")
+    if not 0 < before_fraction < 1:
+        raise ReminderError("before_fraction must be between 0 and 1")
+    if timezone.is_naive(due_at):
+        raise ReminderError("due_at must be an aware datetime")
+    start = start or timezone.now()
+    target_id = _target_id(target)
+    planned: list[tuple[str, object, datetime]] = []
+    people = [u for u in dict.fromkeys(recipients) if u is not None]
+    bosses = [u for u in dict.fromkeys(escalate_to) if u is not None]
+    before_at = _quiet(start + (due_at - start) * before_fraction, urgent=urgent)
+    if start < before_at < due_at:
+        planned += [(BEFORE, user, before_at) for user in people]
+    due_fire = _quiet(due_at, urgent=urgent)
+    planned += [(DUE, user, due_fire) for user in people]
+    escalate_at = _quiet(due_at + escalate_after, urgent=urgent)
+    planned += [(ESCALATE, user, escalate_at) for user in bosses]
+    planned.append((ESCALATE, None, escalate_at))  # the handler's action, once
+    with transaction.atomic():
+        return [
+            _arm(
+                kind=kind,
+                target_id=target_id,
+                stage=stage,
+                recipient=user,
+                fire_at=fire_at,
+                due_at=due_at,
+                urgent=urgent,
+            )
+            for stage, user, fire_at in planned
+        ]
+
+
+def schedule_reminder(
+    *, kind: str, target, stage: str, recipient, fire_at: datetime, urgent: bool = False
+) -> Reminder:
+    """One reminder outside the before/due/escalate pattern (e.g. a meeting tomorrow).
+    The same (kind, target, stage, recipient) is only ever sent once."""
+    if kind not in HANDLERS:
+        raise ReminderError(f"no reminder handler registered for {kind!r}")
+    with transaction.atomic():
+        return _arm(
+            kind=kind,
+            target_id=_target_id(target),
+            stage=stage,
+            recipient=recipient,
+            fire_at=_quiet(fire_at, urgent=urgent),
+            due_at=None,
+            urgent=urgent,
+        )
+
+
+def _arm(*, kind, target_id, stage, recipient, fire_at, due_at, urgent) -> Reminder:
+    key = {"kind": kind, "target_id": target_id, "stage": stage, "recipient": recipient}
+    reminder = Reminder.objects.select_for_update().filter(**key).first()
+    if reminder is None:
+        try:
+            with transaction.atomic():
+                return Reminder.objects.create(**key, fire_at=fire_at, due_at=due_at, urgent=urgent)
+        except IntegrityError:
+            # Armed concurrently by someone else: theirs stands, ours re-arms below.
+            reminder = Reminder.objects.select_for_update().get(**key)
+    unchanged = reminder.due_at == due_at and reminder.cancelled_at is None
+    if unchanged and (reminder.sent_at or reminder.fire_at == fire_at):
+        return reminder
+    reminder.fire_at, reminder.due_at, reminder.urgent = fire_at, due_at, urgent
+    reminder.claimed_at = reminder.sent_at = reminder.cancelled_at = None
+    reminder.attempts, reminder.last_error, reminder.notification = 0, "", None
+    reminder.save()
+    return reminder
+
+
+def cancel_reminders(*, kind: str, target, now: datetime | None = None) -> int:
+    """The step is done: nothing more is sent about it. Sent reminders stay as a record."""
+    return Reminder.objects.filter(
+        kind=kind, target_id=_target_id(target), sent_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=now or timezone.now())
+
+
+# --- sweeping and sending ------------------------------------------------------------------
+
+
+def _in_office(now: datetime) -> bool:
+    try:
+        return calendar.is_office_time(now)
+    except calendar.CalendarMissing:
+        logger.error("No working-day calendar for %s: reminders are not held back", now.year)
+        return True
+
+
+def due_reminders(now: datetime):
+    """Open, unclaimed reminders whose time has come (urgent ones only out of hours)."""
+    due = Reminder.objects.filter(
+        fire_at__lte=now,
+        sent_at__isnull=True,
+        cancelled_at__isnull=True,
+        claimed_at__isnull=True,
+        attempts__lt=MAX_REMINDER_ATTEMPTS,
+    )
+    if not _in_office(now):
+        due = due.filter(urgent=True)
+    return due
+
+
+def sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
+    """Claim what is due, in batches, and queue one send per person after each commit.
+    Returns the number of reminders claimed. Safe to run twice or concurrently."""
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
+    # A worker that died between claiming and sending leaves its claim behind.
+    Reminder.objects.filter(
+        sent_at__isnull=True, cancelled_at__isnull=True, claimed_at__lt=stale
+    ).update(claimed_at=None)
+    claimed_total = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                due_reminders(now)
+                .select_for_update(skip_locked=True)
+                .order_by("fire_at", "pk")
+                .values_list("pk", "recipient_id")[:batch]
+            )
+            if not rows:
+                break
+            ids = [pk for pk, _ in rows]
+            Reminder.objects.filter(pk__in=ids, claimed_at__isnull=True).update(claimed_at=now)
+            groups: dict[int | None, list[int]] = defaultdict(list)
+            for pk, recipient_id in rows:
+                groups[recipient_id].append(pk)
+            transaction.on_commit(lambda groups=groups: _queue_sends(list(groups.values())))
+        claimed_total += len(rows)
+        if len(rows) < batch:
+            break
+    return claimed_total
+
+
+def _queue_sends(groups: list[list[int]]) -> None:
+    from kombu.exceptions import KombuError
+
+    from .tasks import send_reminders
+
+    for ids in groups:
+        try:
+            send_reminders.delay(reminder_ids=ids)
+        except (KombuError, OSError):
+            # The claims go stale and the next sweeps take them back.
+            logger.exception("Could not queue %d reminders", len(ids))
+
+
+def send(*, reminder_ids, now: datetime | None = None) -> int:
+    """Send claimed reminders: per person one notification (a digest when several), and
+    escalation actions. Marks them sent in the same transaction, so a repeat of this
+    call, a redelivered task or a racing sweep sends nothing twice."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update()
+            .filter(
+                pk__in=list(reminder_ids),
+                sent_at__isnull=True,
+                cancelled_at__isnull=True,
+                claimed_at__isnull=False,
+            )
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        by_person: dict[int | None, list[Reminder]] = defaultdict(list)
+        for reminder in rows:
+            by_person[reminder.recipient_id].append(reminder)
+        for recipient_id, reminders in by_person.items():
+            if recipient_id is None:
+                sent += _run_actions(reminders, now=now)
+            else:
+                sent += _tell(reminders, now=now)
+    return sent
+
+
+def _fail(reminder: Reminder, error: str, *, give_up: bool = False) -> None:
+    Reminder.objects.filter(pk=reminder.pk).update(
+        claimed_at=None,
+        attempts=MAX_REMINDER_ATTEMPTS if give_up else F("attempts") + 1,
+        last_error=error[:2000],
+    )
+
+
+def _run_actions(reminders: list[Reminder], *, now: datetime) -> int:
+    done = []
+    for reminder in reminders:
+        handler = HANDLERS.get(reminder.kind)
+        if handler is None:
+            _fail(reminder, f"no handler for {reminder.kind!r}")
+            continue
+        try:
+            with transaction.atomic():
+                handler.escalate(reminder)
+        except Exception as error:  # noqa: BLE001 - one app's bug must not stop the others
+            logger.exception("Escalation %s failed", reminder)
+            _fail(reminder, f"{type(error).__name__}: {error}")
+            continue
+        done.append(reminder.pk)
+    Reminder.objects.filter(pk__in=done).update(sent_at=now)
+    return len(done)
+
+
+def _tell(reminders: list[Reminder], *, now: datetime) -> int:
+    recipient = reminders[0].recipient
+    items, told, dropped = [], [], []
+    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+        for reminder in reminders:
+            handler = HANDLERS.get(reminder.kind)
+            if handler is None:
+                _fail(reminder, f"no handler for {reminder.kind!r}")
+                continue
+            try:
+                # No savepoint per item (it would cost two queries each): `describe`
+                # only reads. A database error aborts the batch; its claims go stale
+                # and the next sweeps retry.
+                item = handler.describe(reminder)
+            except DatabaseError:
+                raise
+            except Exception as error:  # noqa: BLE001 - one app's bug must not stop the others
+                logger.exception("Describing %s failed", reminder)
+                _fail(reminder, f"{type(error).__name__}: {error}")
+                continue
+            if item is None:
+                dropped.append(reminder.pk)
+            else:
+                items.append(item)
+                told.append(reminder.pk)
+    Reminder.objects.filter(pk__in=dropped).update(cancelled_at=now, last_error="no longer applies")
+    if not items:
+        return 0
+    notification = notify(
+        recipients=[recipient],
+        event="notify.reminder" if len(items) == 1 else "notify.reminder.digest",
+        template="notify/reminder",
+        context={"items": items, "count": len(items), "first": items[0]},
+        url=items[0].url if len(items) == 1 else reverse("core:my_work"),
+    )
+    Reminder.objects.filter(pk__in=told).update(
+        sent_at=now, notification=notification[0] if notification else None
+    )
+    return len(told)
