@@ -204,7 +204,7 @@ def work_items(user) -> list[WorkItem]:
             "pk",
             "response_due",
             "department__code",
-            "request__pk",
+            "request__id",
             "request__number",
             "request__title",
         )
@@ -227,7 +227,7 @@ def work_items(user) -> list[WorkItem]:
             request__state=State.AWAITING_CONFIRMATION,
         )
         .select_related("request")
-        .only("pk", "answer_due", "request__pk", "request__number", "request__title")
+        .only("pk", "answer_due", "request__id", "request__number", "request__title")
     )
     for c in questions:
         items.append(

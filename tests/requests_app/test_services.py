@@ -170,3 +170,73 @@ def test_every_change_is_in_history(demo):
     assert states[0] == State.DRAFT
     assert State.HEAD_REVIEW in states and State.LEADER_REVIEW in states
     assert states[-1] == State.AWAITING_CONFIRMATION
+
+
+def test_withdraw_before_work_starts(demo):
+    request = make_request(demo, stage="awaiting_confirmation")
+    services.withdraw_request(request=request, by=demo["mt_staff"], comment="No longer needed")
+    assert request.state == State.WITHDRAWN
+    assert verbs(request)[-1] == ev.WITHDRAWN
+
+
+def test_withdraw_after_work_started_is_refused(demo):
+    request = make_request(demo, stage="in_progress")
+    with pytest.raises(RequestError):
+        services.withdraw_request(request=request, by=demo["mt_staff"])
+    request.refresh_from_db()
+    assert request.state == State.IN_PROGRESS
+
+
+def test_withdraw_by_someone_else_is_refused(demo):
+    request = make_request(demo, stage="head_review")
+    with pytest.raises(RequestError):
+        services.withdraw_request(request=request, by=demo["mt_head"])
+
+
+def test_complete_then_archive_for_later_apps(demo):
+    request = make_request(demo, stage="in_progress")
+    services.complete_request(request=request)
+    assert request.state == State.COMPLETED
+    services.archive_request(request=request, by=demo["mt_head"])
+    assert request.state == State.ARCHIVED
+    assert verbs(request)[-2:] == [ev.COMPLETED, ev.ARCHIVED]
+
+
+def test_cancel_in_progress_by_division_leader_only(demo):
+    request = make_request(demo, stage="in_progress")
+    with pytest.raises(RequestError):
+        services.cancel_request(request=request, by=demo["mt_head"], comment="stop")
+    services.cancel_request(request=request, by=demo["leader1"], comment="Priorities changed")
+    assert request.state == State.CANCELLED
+
+
+def test_head_cannot_approve_at_leader_level(demo):
+    request = make_request(demo, stage="leader_review")
+    with pytest.raises(RequestError):
+        services.approve_request(request=request, by=demo["mt_head"])
+    request.refresh_from_db()
+    assert request.state == State.LEADER_REVIEW
+
+
+def test_other_department_head_cannot_approve(demo):
+    request = make_request(demo, stage="head_review")
+    with pytest.raises(RequestError, match="not allowed"):
+        services.approve_request(request=request, by=demo["te_head"])
+
+
+def test_staff_of_addressed_department_cannot_answer(demo):
+    request = make_request(demo, stage="awaiting_confirmation")
+    rd = request.departments.get(department__code="TE")
+    with pytest.raises(RequestError, match="not allowed"):
+        services.answer_department(request_department=rd, by=demo["te_staff"], answer="confirmed")
+
+
+def test_notifications_reach_head_on_submit(demo, django_capture_on_commit_callbacks):
+    from collab.notify.models import Notification
+
+    request = make_request(demo)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_request(request=request, by=demo["mt_staff"])
+    notes = Notification.objects.filter(recipient=demo["mt_head"])
+    assert notes.count() == 1
+    assert request.number in notes.get().subject
