@@ -72,10 +72,10 @@ run: setup
 	@echo "                (dept: mt te pd sa fi hr ad), password: collab-demo"
 	@echo "  Ctrl-C stops the web server, the Celery worker and beat."
 	@echo
-	@trap 'kill 0' INT TERM; \
-	$(VENV)/bin/celery -A collab worker --loglevel=INFO --concurrency=1 --hostname=worker@%h & \
+	@trap 'trap - INT TERM; kill 0 2>/dev/null; wait' INT TERM; \
+	$(VENV)/bin/celery -A collab worker -Q celery,pdf --loglevel=INFO --concurrency=1 --hostname=worker@%h & \
 	$(VENV)/bin/celery -A collab beat --loglevel=INFO & \
-	$(PY) manage.py runserver $(HOST):$(PORT) & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT) & \
 	wait
 
 test: $(STAMP) syslibs testtools messages
