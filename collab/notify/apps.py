@@ -6,3 +6,8 @@ class NotifyConfig(AppConfig):
     name = "collab.notify"
     label = "notify"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import handlers
+
+        handlers.register()

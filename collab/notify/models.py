@@ -240,6 +240,14 @@ class Reminder(models.Model):
                 condition=Q(sent_at__isnull=True, cancelled_at__isnull=True),
                 name="notify_reminder_open",
             ),
+            # Few rows are ever claimed and unsent: the stale-claim check stays cheap.
+            models.Index(
+                fields=["claimed_at"],
+                condition=Q(
+                    sent_at__isnull=True, cancelled_at__isnull=True, claimed_at__isnull=False
+                ),
+                name="notify_reminder_claimed",
+            ),
             models.Index(fields=["kind", "target_id"], name="notify_reminder_target"),
         ]
 

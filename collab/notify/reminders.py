@@ -71,6 +71,10 @@ class ReminderHandler:
     def describe(self, reminder: Reminder) -> ReminderItem | None:
         raise NotImplementedError
 
+    def describe_all(self, reminders: list[Reminder]) -> list[ReminderItem | None]:
+        """Describe several at once; override to load their targets in one query."""
+        return [self.describe(reminder) for reminder in reminders]
+
     def escalate(self, reminder: Reminder) -> None:
         """The escalation action when the deadline passed; nothing by default."""
 
@@ -338,31 +342,50 @@ def _run_actions(reminders: list[Reminder], *, now: datetime) -> int:
     return len(done)
 
 
+def _describe(handler: ReminderHandler, reminders: list[Reminder]) -> list:
+    """Items (or None, or the exception) for `reminders`, batched when the handler can;
+    when the batch fails, one by one so that one broken target does not hide the rest."""
+    try:
+        return list(handler.describe_all(reminders))
+    except DatabaseError:
+        raise
+    except Exception:  # noqa: BLE001 - retried one by one below to find the culprit
+        logger.info("Batch description of %s failed; describing one by one", reminders[0].kind)
+    results = []
+    for reminder in reminders:
+        try:
+            results.append(handler.describe(reminder))
+        except DatabaseError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one app's bug must not stop the others
+            logger.exception("Describing %s failed", reminder)
+            results.append(error)
+    return results
+
+
 def _tell(reminders: list[Reminder], *, now: datetime) -> int:
+    # No savepoint per item (two queries each): describing only reads. A database error
+    # aborts the batch; its claims go stale and a later sweep retries.
     recipient = reminders[0].recipient
     items, told, dropped = [], [], []
+    by_kind: dict[str, list[Reminder]] = defaultdict(list)
+    for reminder in reminders:
+        by_kind[reminder.kind].append(reminder)
     with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-        for reminder in reminders:
-            handler = HANDLERS.get(reminder.kind)
+        for kind, group in by_kind.items():
+            handler = HANDLERS.get(kind)
             if handler is None:
-                _fail(reminder, f"no handler for {reminder.kind!r}")
+                for reminder in group:
+                    _fail(reminder, f"no handler for {kind!r}")
                 continue
-            try:
-                # No savepoint per item (it would cost two queries each): `describe`
-                # only reads. A database error aborts the batch; its claims go stale
-                # and the next sweeps retry.
-                item = handler.describe(reminder)
-            except DatabaseError:
-                raise
-            except Exception as error:  # noqa: BLE001 - one app's bug must not stop the others
-                logger.exception("Describing %s failed", reminder)
-                _fail(reminder, f"{type(error).__name__}: {error}")
-                continue
-            if item is None:
-                dropped.append(reminder.pk)
-            else:
-                items.append(item)
-                told.append(reminder.pk)
+            for reminder, item in zip(group, _describe(handler, group), strict=True):
+                if isinstance(item, Exception):
+                    _fail(reminder, f"{type(item).__name__}: {item}")
+                elif item is None:
+                    dropped.append(reminder.pk)
+                else:
+                    items.append(item)
+                    told.append(reminder.pk)
     Reminder.objects.filter(pk__in=dropped).update(cancelled_at=now, last_error="no longer applies")
     if not items:
         return 0
