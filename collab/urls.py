@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("issues_app.urls")),
     path("ledgers/", include("archive_app.urls")),
     path("notifications/", include("collab.notify.urls")),
+    path("api/", include("collab.api.urls")),
     path("admin/", admin.site.urls),
 ]

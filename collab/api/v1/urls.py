@@ -1,0 +1,12 @@
+from rest_framework.routers import SimpleRouter
+
+from .departments import DepartmentViewSet
+from .notifications import NotificationViewSet
+from .requests import RequestViewSet
+
+router = SimpleRouter()
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("requests", RequestViewSet, basename="request")
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls
