@@ -207,6 +207,7 @@ def work_items(user) -> list[WorkItem]:
             "request__id",
             "request__number",
             "request__title",
+            "request__state",  # the FSM mixin reads the state of every loaded request
         )
     )
     for rd in pending:
@@ -227,7 +228,9 @@ def work_items(user) -> list[WorkItem]:
             request__state=State.AWAITING_CONFIRMATION,
         )
         .select_related("request")
-        .only("pk", "answer_due", "request__id", "request__number", "request__title")
+        .only(
+            "pk", "answer_due", "request__id", "request__number", "request__title", "request__state"
+        )
     )
     for c in questions:
         items.append(
@@ -241,7 +244,7 @@ def work_items(user) -> list[WorkItem]:
         )
 
     returned = Request.objects.filter(requester=user, state=State.RETURNED).only(
-        "pk", "number", "title"
+        "pk", "number", "title", "state"
     )
     for r in returned:
         items.append(

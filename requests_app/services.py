@@ -71,8 +71,11 @@ APPROVED_VERBS = {events.HEAD_APPROVED, events.LEADER_APPROVED}
 
 
 def stale_error(request) -> RequestError:
-    """Explain a click that came too late: who changed the request, and when."""
-    request.refresh_from_db()
+    """Explain a click that came too late: who changed the request, and when.
+
+    Reads a fresh copy rather than refresh_from_db(): django-fsm lifts the field's
+    protection class-wide while refreshing, which races with other threads."""
+    request = Request.objects.get(pk=request.pk)
     last = (
         RequestEvent.objects.filter(request=request)
         .exclude(verb__in=[events.ATTACHMENT_ADDED, events.EDITED, events.ACCESS_GRANTED])
