@@ -1,0 +1,210 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from requests_app.models import Priority
+
+from .models import TaskState
+from .models.choices import SCORES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+FILE_HELP = _("Up to %(mb)s MB each; allowed types: %(types)s.")
+
+
+def file_help() -> str:
+    return FILE_HELP % {
+        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
+        "types": ", ".join(settings.ATTACHMENT_ALLOWED_EXTENSIONS),
+    }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        code = obj.department.code if obj.department_id else ""
+        return f"{obj.name} ({code})" if code else obj.name
+
+
+class TaskForm(forms.Form):
+    name = forms.CharField(label=_("Task"), max_length=200)
+    owner = PersonChoiceField(
+        label=_("Owner"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("One person of your department answers for the task."),
+    )
+    collaborators = PeopleChoiceField(
+        label=_("Collaborators"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("Anyone who helps, from any department. Hold Ctrl (⌘) to pick several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial="medium")
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    planned_finish = forms.DateField(label=_("Planned finish"), widget=DATE)
+    deliverable_standard = forms.CharField(
+        label=_("Deliverable standard"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the delivery must contain and meet to be accepted."),
+    )
+
+    def __init__(self, *args, department, request, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        active = User.objects.filter(is_active=True)
+        self.fields["owner"].queryset = active.filter(department=department).order_by(
+            "display_name", "username"
+        )
+        self.fields["collaborators"].queryset = (
+            active.filter(department__isnull=False)
+            .select_related("department")
+            .order_by("department__code", "display_name", "username")
+        )
+        for name in ("planned_start", "planned_finish"):
+            self.fields[name].widget.attrs.update(
+                {"min": request.start_date.isoformat(), "max": request.deadline.isoformat()}
+            )
+        self.fields["planned_start"].help_text = _(
+            "Within the request's dates: %(start)s to %(deadline)s."
+        ) % {"start": request.start_date.isoformat(), "deadline": request.deadline.isoformat()}
+        if editing:
+            self.fields["comment"] = forms.CharField(
+                label=_("Reason for the change"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Kept in the task's timeline."),
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, finish = data.get("planned_start"), data.get("planned_finish")
+        if start and finish and finish < start:
+            self.add_error(
+                "planned_finish", _("The planned finish cannot be before the planned start.")
+            )
+        return data
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(
+        label=_("Progress today"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: requirements done, front end 30%."),
+    )
+    percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100, required=False)
+    files = MultipleFileField(label=_("Files"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = file_help()
+
+
+class DeliverForm(forms.Form):
+    note = forms.CharField(
+        label=_("Delivery note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you hand in and how it meets the deliverable standard."),
+    )
+    files = MultipleFileField(label=_("Files"))
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One web address per line (http:// or https://)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = file_help()
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+
+
+class AcceptForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RejectForm(forms.Form):
+    changes = forms.CharField(
+        label=_("Required changes"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say exactly what has to change for the delivery to be accepted."),
+    )
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DATE)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the task's timeline."),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to fill in."""
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RatingForm(forms.Form):
+    speed = forms.TypedChoiceField(
+        label=_("Response speed"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    professionalism = forms.TypedChoiceField(
+        label=_("Professionalism"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    cooperation = forms.TypedChoiceField(
+        label=_("Cooperation"), choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class FilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *TaskState.choices]
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("All priorities")), *Priority.choices]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}
