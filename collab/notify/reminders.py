@@ -294,7 +294,8 @@ def send(*, reminder_ids, now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         rows = list(
-            Reminder.objects.select_for_update()
+            # Lock only the reminder rows: the recipient join is nullable.
+            Reminder.objects.select_for_update(of=("self",))
             .filter(
                 pk__in=list(reminder_ids),
                 sent_at__isnull=True,
