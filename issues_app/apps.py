@@ -6,3 +6,13 @@ class IssuesConfig(AppConfig):
     name = "issues_app"
     label = "issues_app"
     verbose_name = _("Problems and meetings")
+
+    def ready(self):
+        from collab.core import demo, inbox
+
+        from . import reminders, work
+        from .demo import seed_issues
+
+        reminders.register()
+        inbox.register(work.work_items)
+        demo.SEEDERS.append(seed_issues)

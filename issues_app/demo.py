@@ -1,0 +1,2 @@
+def seed_issues(users):
+    pass

@@ -1,0 +1,53 @@
+from .choices import (
+    ActionState,
+    Category,
+    EntryKind,
+    Grade,
+    MeetingKind,
+    MeetingState,
+    MilestoneStage,
+    ProblemState,
+    ProblemStatus,
+    Weekday,
+)
+from .meetings import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingAttendee,
+    MeetingEvent,
+    MeetingSeries,
+)
+from .problems import (
+    IssueSettings,
+    Problem,
+    ProblemAttachment,
+    ProblemDepartment,
+    ProblemEntry,
+    ProblemEvent,
+)
+
+__all__ = [
+    "ActionItem",
+    "ActionState",
+    "AgendaItem",
+    "Category",
+    "EntryKind",
+    "Grade",
+    "IssueSettings",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingEvent",
+    "MeetingKind",
+    "MeetingSeries",
+    "MeetingState",
+    "MilestoneStage",
+    "Problem",
+    "ProblemAttachment",
+    "ProblemDepartment",
+    "ProblemEntry",
+    "ProblemEvent",
+    "ProblemState",
+    "ProblemStatus",
+    "Weekday",
+]

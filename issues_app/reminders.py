@@ -1,0 +1,140 @@
+"""What the reminders about problems and meetings say, and the escalation they trigger.
+Registered with the reminder engine in AppConfig.ready()."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from collab.notify.reminders import ReminderHandler, ReminderItem, default_text, register_handler
+
+RESPONSE_KIND = "issues.problem.response"
+LIMIT_KIND = "issues.problem.limit"
+MINUTES_KIND = "issues.meeting.minutes"
+ANNOUNCE_KIND = "issues.meeting.announce"
+ACTION_KIND = "issues.action.due"
+
+
+def _problem(reminder):
+    from .models import Problem
+
+    return Problem.objects.select_related("request").filter(pk=reminder.target_id).first()
+
+
+def _visible_to(problem, user) -> bool:
+    from .selectors import visible_problems
+
+    return visible_problems(user).filter(pk=problem.pk).exists()
+
+
+class ProblemResponseHandler(ReminderHandler):
+    """The departments concerned respond within 2 working days of the report."""
+
+    def describe(self, reminder):
+        from collab.org.roles import roles_of
+
+        from .models import ProblemState
+
+        problem = _problem(reminder)
+        if problem is None or problem.state not in (ProblemState.REPORTED, ProblemState.OPEN):
+            return None
+        if reminder.recipient is None or not _visible_to(problem, reminder.recipient):
+            return None
+        if reminder.stage != "escalate":
+            roles = roles_of(reminder.recipient)
+            mine = set(roles.headed) | set(roles.liaison_for)
+            if not problem.departments.filter(department__in=mine, responded_at__isnull=True):
+                return None
+        elif not problem.departments.filter(responded_at__isnull=True).exists():
+            return None
+        return ReminderItem(
+            title=gettext("Respond to problem %(number)s %(title)s")
+            % {"number": problem.number, "title": problem.title},
+            text=default_text(reminder),
+            url=reverse("issues:problem", args=[problem.pk]),
+        )
+
+
+class ProblemLimitHandler(ReminderHandler):
+    """The limit of the problem's grade; when it passes, the problem moves up a grade."""
+
+    def describe(self, reminder):
+        from .models import ProblemState
+
+        problem = _problem(reminder)
+        if problem is None or problem.state != ProblemState.OPEN or problem.due_at is None:
+            return None
+        if reminder.recipient is None or not _visible_to(problem, reminder.recipient):
+            return None
+        return ReminderItem(
+            title=gettext("Problem %(number)s (%(grade)s): %(title)s")
+            % {
+                "number": problem.number,
+                "grade": problem.get_grade_display(),
+                "title": problem.title,
+            },
+            text=default_text(reminder),
+            url=reverse("issues:problem", args=[problem.pk]),
+        )
+
+    def escalate(self, reminder):
+        from .services.escalation import escalate_if_overdue
+
+        escalate_if_overdue(problem_id=reminder.target_id)
+
+
+class MinutesHandler(ReminderHandler):
+    def describe(self, reminder):
+        from .models import Meeting, MeetingState
+
+        meeting = Meeting.objects.filter(pk=reminder.target_id).first()
+        if meeting is None or meeting.state != MeetingState.SCHEDULED:
+            return None
+        return ReminderItem(
+            title=gettext("Minutes of “%(title)s”") % {"title": meeting.title},
+            text=default_text(reminder),
+            url=reverse("issues:meeting", args=[meeting.pk]),
+        )
+
+
+class AnnouncementHandler(ReminderHandler):
+    def describe(self, reminder):
+        from django.utils import timezone
+        from django.utils.formats import date_format
+
+        from .models import Meeting, MeetingState
+
+        meeting = Meeting.objects.filter(pk=reminder.target_id).first()
+        if meeting is None or meeting.state != MeetingState.SCHEDULED:
+            return None
+        if meeting.starts_at <= timezone.now():
+            return None
+        return ReminderItem(
+            title=gettext("Meeting: %(title)s") % {"title": meeting.title},
+            text=gettext("%(when)s, %(place)s.")
+            % {
+                "when": date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"),
+                "place": meeting.place,
+            },
+            url=reverse("issues:meeting", args=[meeting.pk]),
+        )
+
+
+class ActionHandler(ReminderHandler):
+    def describe(self, reminder):
+        from .models import ActionItem, ActionState
+
+        action = ActionItem.objects.select_related("meeting").filter(pk=reminder.target_id).first()
+        if action is None or action.state != ActionState.OPEN:
+            return None
+        return ReminderItem(
+            title=gettext("Action item: %(title)s") % {"title": action.title},
+            text=default_text(reminder),
+            url=reverse("issues:meeting", args=[action.meeting_id]) + f"#action-{action.pk}",
+        )
+
+
+def register() -> None:
+    register_handler(RESPONSE_KIND, ProblemResponseHandler())
+    register_handler(LIMIT_KIND, ProblemLimitHandler())
+    register_handler(MINUTES_KIND, MinutesHandler())
+    register_handler(ANNOUNCE_KIND, AnnouncementHandler())
+    register_handler(ACTION_KIND, ActionHandler())
