@@ -4,7 +4,7 @@ the same 25 rows plus the count; filing (create + submit) against a bare insert.
 import random
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.harness import count_queries
@@ -123,6 +123,7 @@ def run(ctx) -> None:
         )
         services.submit_request(request=request, by=requester)
 
+    @transaction.atomic
     def bare_insert():
         request = Request.objects.create(
             requester=requester, requesting_department_id=requester.department_id, **fields

@@ -266,10 +266,13 @@ def update_request(*, request, by, fields, departments, milestones=(), files=())
         raise stale_error(request)
     _validate(requester=by, fields=fields, departments=departments, milestones=milestones)
     with transaction.atomic():
+        # Compare with the stored row: a bound ModelForm has already copied the new
+        # values onto the instance.
+        stored = Request.objects.get(pk=request.pk)
         changed = [
             name
             for name in REQUEST_FIELDS
-            if name in fields and getattr(request, name) != fields[name]
+            if name in fields and getattr(stored, name) != fields[name]
         ]
         for name in changed:
             setattr(request, name, fields[name])

@@ -237,3 +237,14 @@ def test_my_work_lists_pending_confirmation_with_due(demo, login):
     response = login(demo["te_liaison"]).get(reverse("core:my_work"))
     html = response.content.decode()
     assert "Needs TE" in html and "Confirm for TE" in html
+
+
+def test_edit_records_changed_fields_in_timeline(demo, login):
+    request = make_request(demo)
+    client = login(demo["mt_staff"])
+    response = client.post(reverse("requests:edit", args=[request.pk]), form_data(title="New"))
+    assert response.status_code == 302
+    event = request.events.filter(verb="requests.request.edited").get()
+    assert "title" in event.data["fields"]
+    assert "contact_phone" in event.data["fields"]
+    assert "background_goal" in event.data["fields"]
