@@ -8,6 +8,10 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import handlers
+        from collab.core.demo import SEEDERS
+
+        from . import demo, handlers
 
         handlers.register()
+        if demo.seed not in SEEDERS:
+            SEEDERS.append(demo.seed)

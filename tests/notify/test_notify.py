@@ -144,3 +144,16 @@ def test_notify_query_count_does_not_grow_with_recipients(
 
     assert len(many) == 20
     assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+def test_demo_seed_is_idempotent_and_arms_a_reminder(demo):
+    from collab.core.demo import SEEDERS
+    from collab.notify import demo as notify_demo
+    from collab.notify.models import Reminder
+
+    assert notify_demo.seed in SEEDERS
+    notify_demo.seed(demo)
+    notify_demo.seed(demo)
+
+    assert Notification.objects.filter(event=notify_demo.WELCOME).count() == len(demo)
+    assert Reminder.objects.filter(recipient=demo["mt_staff"], stage="demo-follow-up").count() == 1
