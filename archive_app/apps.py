@@ -6,3 +6,11 @@ class ArchiveConfig(AppConfig):
     name = "archive_app"
     label = "archive_app"
     verbose_name = _("Ledgers and archive")
+
+    def ready(self):
+        from collab.core import inbox
+
+        from . import guards, selectors
+
+        guards.install()
+        inbox.register(selectors.work_items)

@@ -233,3 +233,13 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Ledgers, PDFs and Excel (archive_app). Documents render in the `pdf` queue with their
+# own time and memory limits; finished files are kept and served again while the data
+# they show is unchanged.
+CELERY_TASK_ROUTES = {"archive_app.tasks.*": {"queue": "pdf"}}
+PDF_TIME_LIMIT_SECONDS = env_int("PDF_TIME_LIMIT_SECONDS", 600, minimum=10)
+PDF_MEMORY_LIMIT_MB = env_int("PDF_MEMORY_LIMIT_MB", 1536, minimum=128)
+PDF_CACHE_DAYS = env_int("PDF_CACHE_DAYS", 30, minimum=1)
+# How long archived requests are kept before an administrator may delete them.
+ARCHIVE_RETENTION_YEARS = env_int("ARCHIVE_RETENTION_YEARS", 10, minimum=1)
