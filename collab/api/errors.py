@@ -17,6 +17,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
 from requests_app.errors import RequestError
+from tasks_app.errors import TaskError
 
 
 class InvalidTransition(exceptions.APIException):
@@ -53,6 +54,7 @@ class PreconditionFailed(exceptions.APIException):
 # Each domain app's error class; its instances carry `message` and an optional `field`.
 DOMAIN_ERRORS: dict[type[Exception], str] = {
     RequestError: "request_error",
+    TaskError: "task_error",
 }
 
 

@@ -216,6 +216,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `state`: each state machine gets its own named enum.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStateEnum": "requests_app.models.choices.State",
+        "TaskStateEnum": "tasks_app.models.choices.TaskState",
+        "ProblemStateEnum": "issues_app.models.choices.ProblemState",
+        "MeetingStateEnum": "issues_app.models.choices.MeetingState",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,10 @@ from rest_framework.response import Response
 from requests_app import permissions, selectors, services
 from requests_app.errors import RequestError
 from requests_app.models import Answer, Request, RequestEvent
+from tasks_app import permissions as task_permissions
+from tasks_app import selectors as task_selectors
+from tasks_app import services as task_services
+from tasks_app.errors import TaskError
 
 from ..base import ApiViewSet
 from ..concurrency import check_if_match, make_etag, not_modified
@@ -41,6 +45,7 @@ from .request_serializers import (
     RequiredCommentSerializer,
     RequiredTextAnswerSerializer,
 )
+from .task_serializers import RatingBody
 
 
 def request_etag(pk: int) -> str:
@@ -345,3 +350,47 @@ class RequestViewSet(ApiViewSet):
                 answer=body.validated_data["answer"],
             ),
         )
+
+    # --- rating the departments once their tasks are accepted --------------------
+
+    @_transition_doc(
+        "Rate an addressed department whose tasks are all accepted (requester side)",
+        RatingBody,
+        "The last rating completes the request.",
+    )
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        obj = self._visible(pk)
+        code = request.data.get("department") if isinstance(request.data, dict) else None
+        rd = next(
+            (rd for rd in obj.departments.all() if rd.department.code == str(code or "").upper()),
+            None,
+        )
+        if rd is None:
+            raise ValidationError(
+                {"department": [gettext("This department is not addressed by the request.")]}
+            )
+        if not task_permissions.is_requester_side(request.user, obj):
+            raise _deny()
+
+        def ready(user, current):
+            return (
+                task_selectors.departments_to_rate(user)
+                .filter(request=current, department_id=rd.department_id)
+                .exists()
+            )
+
+        def run(current, data):
+            data = dict(data)
+            data.pop("department")
+            task_services.rate_department(
+                request=current, department=rd.department, by=request.user, **data
+            )
+
+        try:
+            return self._run(obj, allowed=ready, body=RatingBody, run=run)
+        except TaskError as error:
+            if error.field:
+                raise
+            obj.refresh_from_db()
+            raise InvalidTransition(str(error), current_state=obj.state) from None

@@ -3,10 +3,12 @@ from rest_framework.routers import SimpleRouter
 from .departments import DepartmentViewSet
 from .notifications import NotificationViewSet
 from .requests import RequestViewSet
+from .tasks import TaskViewSet
 
 router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", RequestViewSet, basename="request")
+router.register("tasks", TaskViewSet, basename="task")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls
