@@ -219,6 +219,16 @@ def report_problem(
             start=now,
         )
         _tell(problem, secretaries(), event=events.PROBLEM_REPORTED, template="reported_grade")
+        if request.is_confidential and not any(
+            visible_requests(s).filter(pk=request.pk).exists() for s in secretaries()
+        ):
+            # Need-to-know stays with the request: whoever may share it is asked to.
+            _tell(
+                problem,
+                [request.requester, request.requesting_department.head],
+                event="issues.problem.needs_secretary",
+                template="needs_secretary",
+            )
         _tell(
             problem,
             people,
