@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from issues_app.work import work_items
 from collab.notify.models import Notification
 from issues_app import services
 from issues_app.errors import IssueError
@@ -21,6 +20,7 @@ from issues_app.models import (
     events,
 )
 from issues_app.services.meetings import minutes_due_for
+from issues_app.work import work_items
 
 from .factories import at, report, running_request
 
