@@ -61,9 +61,10 @@ def test_prod_startup_without_secret_key_stops_with_the_variable_name():
     assert "SECRET_KEY" in result.stderr
 
 
-def test_prod_check_deploy_reports_no_warnings_with_real_secret():
+def test_prod_check_deploy_reports_no_warnings_with_real_secret(tmp_path):
     environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     environ.update(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         DJANGO_SETTINGS_MODULE="collab.settings.prod",
         SECRET_KEY="k3#Vb9!qLz2@Xr7$Wm5^Tn8&Yp4*Hs6(Jd1)Gf0_Ac-Ue+Io=Pl;Ok:Nj<Mh>",
         ALLOWED_HOSTS="collab.example.com",

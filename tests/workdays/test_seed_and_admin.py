@@ -44,15 +44,32 @@ def test_seed_restores_deleted_library_rows(db):
     assert not CalendarDay.objects.get(date=datetime.date(2025, 10, 1)).is_working_day
 
 
-def test_check_warns_for_missing_next_year(db):
+def test_check_warns_for_missing_next_year_in_the_last_weeks(db):
     this_year = timezone.localdate().year
     CalendarYear.objects.get_or_create(year=this_year, defaults={"source": Source.NOTICE})
     CalendarYear.objects.filter(year=this_year + 1).delete()
 
-    warnings = calendar_years_present()
+    warnings = calendar_years_present(today=datetime.date(this_year, 12, 1))
 
     assert [w.id for w in warnings] == ["workdays.W001"]
     assert str(this_year + 1) in warnings[0].msg
+
+
+def test_check_quiet_about_next_year_before_the_last_weeks(db):
+    this_year = timezone.localdate().year
+    CalendarYear.objects.get_or_create(year=this_year, defaults={"source": Source.NOTICE})
+    CalendarYear.objects.filter(year=this_year + 1).delete()
+
+    assert calendar_years_present(today=datetime.date(this_year, 6, 1)) == []
+
+
+def test_check_errors_for_missing_current_year(db):
+    this_year = timezone.localdate().year
+    CalendarYear.objects.filter(year=this_year).delete()
+
+    errors = calendar_years_present(today=datetime.date(this_year, 6, 1))
+
+    assert [e.id for e in errors] == ["workdays.E001"]
 
 
 def test_check_silent_when_both_years_present(db):
