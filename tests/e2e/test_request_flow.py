@@ -29,6 +29,7 @@ EXPECTED_VERBS = [
 def act_as(page, login_as):
     def _act_as(username, language):
         login_as(page, username)
+        page.goto(f"{page.base_url}/requests/")
         if language != "en":
             page.click(f"button[name=language][value={language}]")
             page.wait_for_load_state("domcontentloaded")
