@@ -304,6 +304,6 @@ class ListFilterForm(forms.Form):
         self.fields["department"].queryset = departments
 
     def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
+        # Apply the filters that are valid; the invalid ones show their error.
+        self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -11,6 +11,14 @@ from django.utils.translation import gettext
 from . import permissions
 from .forms import AttachmentForm, GrantForm, ReplyForm
 from .models import State
+from .models import events as ev
+
+RETURN_VERBS = (ev.RETURNED, ev.DEPARTMENT_ADJUSTMENT, ev.DEPARTMENT_DECLINED)
+
+
+def last_return(events):
+    """The answer that sent the request back, shown while it waits for revision."""
+    return next((e for e in reversed(events) if e.verb in RETURN_VERBS), None)
 
 
 @dataclass
@@ -71,6 +79,7 @@ def next_steps(obj, departments, clarifications) -> list[NextStep]:
 
 def detail_context(user, obj) -> dict:
     departments = list(obj.departments.all())
+    events = list(obj.events.all())
     clarifications = list(obj.clarifications.all())
     rows = [{"rd": rd, "can_answer": permissions.can_answer(user, obj, rd)} for rd in departments]
     clarification_rows = [
@@ -97,7 +106,8 @@ def detail_context(user, obj) -> dict:
         "clarifications": clarification_rows,
         "milestones": list(obj.milestones.all()),
         "attachments": list(obj.attachments.all()),
-        "events": list(obj.events.all()),
+        "events": events,
+        "last_return": last_return(events) if obj.state == State.RETURNED else None,
         "next_steps": next_steps(obj, departments, clarifications),
         "can": can,
         "reply_form": ReplyForm(),

@@ -29,8 +29,8 @@ from .forms import (
     ReplyForm,
     RequestForm,
 )
-from .models import Answer, Attachment
-from .presenters import detail_context
+from .models import Answer, Attachment, State
+from .presenters import detail_context, last_return
 
 User = get_user_model()
 
@@ -152,9 +152,16 @@ def _save_request_form(http_request, *, obj=None):
             "departments_formset": departments,
             "milestones_formset": milestones,
             "object": obj,
+            "last_return": _last_return(obj),
         },
         status=200,
     )
+
+
+def _last_return(obj):
+    if obj is None or obj.state != State.RETURNED:
+        return None
+    return last_return(list(obj.events.select_related("actor")))
 
 
 @login_required

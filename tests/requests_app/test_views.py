@@ -248,3 +248,21 @@ def test_edit_records_changed_fields_in_timeline(demo, login):
     assert "title" in event.data["fields"]
     assert "contact_phone" in event.data["fields"]
     assert "background_goal" in event.data["fields"]
+
+
+def test_returned_request_shows_reason_on_detail_and_edit(demo, login):
+    request = make_request(demo, stage="head_review")
+    services.return_request(request=request, by=demo["mt_head"], comment="Budget missing")
+    client = login(demo["mt_staff"])
+    for name in ("requests:detail", "requests:edit"):
+        html = client.get(reverse(name, args=[request.pk])).content.decode()
+        assert 'data-testid="return-reason"' in html and "Budget missing" in html
+
+
+def test_list_with_one_bad_filter_keeps_the_others(demo, login):
+    make_request(demo, stage="head_review", title="Alpha brochure")
+    make_request(demo, stage="draft", title="Beta draft")
+    client = login(demo["mt_staff"])
+    response = client.get(reverse("requests:list"), {"state": "draft", "department": "999999"})
+    html = response.content.decode()
+    assert "Beta draft" in html and "Alpha brochure" not in html
