@@ -27,5 +27,6 @@ urlpatterns = [
     path("ledgers/", include("archive_app.urls")),
     path("notifications/", include("collab.notify.urls")),
     path("api/", include("collab.api.urls")),
+    path("kpi/", include("collab.kpi.urls")),
     path("admin/", admin.site.urls),
 ]

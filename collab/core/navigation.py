@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from collab.kpi import permissions as kpi_permissions
 from collab.org import permissions as org_permissions
 
 
@@ -26,6 +27,7 @@ NAVIGATION = [
     NavEntry("problems", _("Problems"), "issues:problems", lambda u: u.is_authenticated),
     NavEntry("meetings", _("Meetings"), "issues:meetings", org_permissions.can_see_meetings),
     NavEntry("ledgers", _("Ledgers"), "archive:ledgers", org_permissions.can_see_ledgers),
+    NavEntry("kpi", _("KPIs"), "kpi:dashboard", kpi_permissions.can_see_kpis),
     NavEntry("admin", _("Admin"), "admin:index", org_permissions.can_use_admin),
 ]
 

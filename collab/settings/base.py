@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "collab.org",
     "collab.workdays",
     "collab.notify",
+    "collab.kpi",
     "requests_app",
     "tasks_app",
     "issues_app",
