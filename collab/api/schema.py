@@ -51,29 +51,33 @@ ETAG = OpenApiParameter(
 )
 
 
-def _error(description) -> OpenApiResponse:
+def error_response(description) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
 READ_ERRORS = {
-    401: _error(_("Not authenticated.")),
-    404: _error(_("Not found, or not visible to you.")),
+    401: error_response(_("Not authenticated.")),
+    404: error_response(_("Not found, or not visible to you.")),
 }
 LIST_ERRORS = {
-    400: _error(_("Invalid filter.")),
-    401: _error(_("Not authenticated.")),
-    404: _error(_("No such page.")),
+    400: error_response(_("Invalid filter.")),
+    401: error_response(_("Not authenticated.")),
+    404: error_response(_("No such page.")),
 }
 CREATE_ERRORS = {
-    400: _error(_("Invalid input (validation_error) or malformed JSON (malformed_request).")),
-    401: _error(_("Not authenticated.")),
-    403: _error(_("You may not do this.")),
-    415: _error(_("Send application/json.")),
+    400: error_response(
+        _("Invalid input (validation_error) or malformed JSON (malformed_request).")
+    ),
+    401: error_response(_("Not authenticated.")),
+    403: error_response(_("You may not do this.")),
+    415: error_response(_("Send application/json.")),
 }
 WRITE_ERRORS = {
     **CREATE_ERRORS,
-    404: _error(_("Not found, or not visible to you.")),
-    409: _error(_("Not possible in the current state (invalid_transition, with current_state).")),
-    412: _error(_("If-Match does not match the current ETag (precondition_failed).")),
-    428: _error(_("If-Match is missing (precondition_required).")),
+    404: error_response(_("Not found, or not visible to you.")),
+    409: error_response(
+        _("Not possible in the current state (invalid_transition, with current_state).")
+    ),
+    412: error_response(_("If-Match does not match the current ETag (precondition_failed).")),
+    428: error_response(_("If-Match is missing (precondition_required).")),
 }

@@ -129,3 +129,19 @@ def test_detail_query_count_does_not_grow_with_departments_and_events(demo, api)
         return len(captured.captured_queries)
 
     assert queries(small.pk) == queries(big.pk)
+
+
+def test_kpis_follow_the_dashboard_rules(demo, api):
+    make_request(demo, stage="head_review")
+    data = api(demo["leader1"]).get("/api/v1/kpis/").json()
+    assert len(data["departments"]) == 7
+    assert data["company"]["requests_filed"] == 1
+    assert len(data["trend"]) == 6
+    assert data["ranking"]
+    head = api(demo["te_head"]).get("/api/v1/kpis/").json()
+    assert [d["code"] for d in head["departments"]] == ["TE"]
+    assert head["ranking"] == []
+    assert api(demo["te_staff"]).get("/api/v1/kpis/").status_code == 403
+    bad = api(demo["leader1"]).get("/api/v1/kpis/?period=custom&start=2026-02-01")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "validation_error"

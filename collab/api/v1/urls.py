@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .departments import DepartmentViewSet
+from .kpis import KpiViewSet
 from .notifications import NotificationViewSet
 from .requests import RequestViewSet
 from .tasks import TaskViewSet
@@ -9,6 +10,7 @@ router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", RequestViewSet, basename="request")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("kpis", KpiViewSet, basename="kpi")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = router.urls
