@@ -35,3 +35,9 @@ def may_report_on(context, collab_request):
     return bool(
         user and collab_request is not None and permissions.can_report(user, collab_request)
     )
+
+
+@register.simple_tag(takes_context=True)
+def collab_request_in(context):
+    """The request a page shows: `collab_request`, else `object` (the request page's name)."""
+    return context.get("collab_request") or context.get("object")
