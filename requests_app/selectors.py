@@ -26,13 +26,11 @@ def _grants(user) -> Q:
     view = Permission.objects.filter(
         content_type__app_label="requests_app", codename="view_request"
     ).values("pk")
-    by_user = RequestUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__in=view
+    by_user = RequestUserObjectPermission.objects.filter(user=user, permission__in=view)
+    by_group = RequestGroupObjectPermission.objects.filter(group__user=user, permission__in=view)
+    return Q(pk__in=by_user.values("content_object_id")) | Q(
+        pk__in=by_group.values("content_object_id")
     )
-    by_group = RequestGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission__in=view
-    )
-    return Q(Exists(by_user)) | Q(Exists(by_group))
 
 
 def visibility_q(user) -> Q:
@@ -44,8 +42,12 @@ def visibility_q(user) -> Q:
         named |= submitted & (
             Q(requesting_department__in=roles.headed) | Q(requesting_department__in=roles.led)
         )
-    reached = RequestDepartment.objects.filter(request=OuterRef("pk"), reached_at__isnull=False)
-    named |= Q(Exists(reached.filter(Q(contact=user) | Q(department__in=roles.headed))))
+    # Uncorrelated subqueries: the database builds each id set once instead of
+    # probing it per request row (measured on 10,000 requests).
+    reached = RequestDepartment.objects.filter(reached_at__isnull=False)
+    named |= Q(
+        pk__in=reached.filter(Q(contact=user) | Q(department__in=roles.headed)).values("request_id")
+    )
 
     # Need-to-know ends at the people named on a confidential request.
     if roles.is_secretary or roles.is_admin:
@@ -54,8 +56,9 @@ def visibility_q(user) -> Q:
         departments = set(roles.headed) | set(roles.liaison_for)
         if user.department_id:
             departments.add(user.department_id)
-        broad = Q(Exists(reached.filter(department__in=departments)))
-    return named | _grants(user) | (Q(confidentiality=Confidentiality.NORMAL) & broad)
+        broad = Q(pk__in=reached.filter(department__in=departments).values("request_id"))
+    # Cheapest test first: most rows are normal requests decided by `broad` alone.
+    return (Q(confidentiality=Confidentiality.NORMAL) & broad) | named | _grants(user)
 
 
 def visible_requests(user) -> QuerySet[Request]:
@@ -153,14 +156,12 @@ def _role_q(user, role: str) -> Q:
         departments.add(user.department_id)
     if role == "addressed":
         return Q(
-            Exists(
-                RequestDepartment.objects.filter(
-                    request=OuterRef("pk"), department__in=departments, reached_at__isnull=False
-                )
-            )
+            pk__in=RequestDepartment.objects.filter(
+                department__in=departments, reached_at__isnull=False
+            ).values("request_id")
         )
     if role == "contact":
-        return Q(Exists(RequestDepartment.objects.filter(request=OuterRef("pk"), contact=user)))
+        return Q(pk__in=RequestDepartment.objects.filter(contact=user).values("request_id"))
     return Q()
 
 
