@@ -8,7 +8,6 @@ drill-down lists behind them show only the items the person may see."""
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 
 from issues_app.models import Grade, Problem, ProblemDepartment
@@ -211,83 +210,110 @@ def overdue_problems_qs(now):
 # --- the figures -------------------------------------------------------------------------
 
 
-def _grouped(qs, key: str, bucket=None, **aggregates):
-    """{(department_id, bucket): {name: value}} from one GROUP BY query."""
-    keys = [key] if bucket is None else [key, "bucket"]
-    if bucket is not None:
-        qs = qs.annotate(bucket=bucket)
-    rows = qs.order_by().values(*keys).annotate(**aggregates)
+def _count(q=None):
+    return ("count", "pk", q)
+
+
+def _sum(field_name):
+    return ("sum", field_name, None)
+
+
+def _windowed(qs, key: str, when: str, windows, **specs) -> dict:
+    """{(department_id, window index): {name: value}} from one GROUP BY query.
+
+    Each window is a conditional aggregate (`COUNT(*) FILTER (WHERE when in window)`)
+    rather than a date truncation, so the database compares indexed values and calls no
+    date function per row."""
+    aggregates = {}
+    for i, (start, end) in enumerate(windows):
+        window = Q(**{f"{when}__gte": start, f"{when}__lt": end})
+        for name, (kind, field_name, q) in specs.items():
+            condition = window & q if q is not None else window
+            function = Count if kind == "count" else Sum
+            aggregates[f"{name}_{i}"] = function(field_name, filter=condition)
+    first, last = windows[0][0], max(end for _start, end in windows)
+    rows = (
+        qs.filter(**{f"{when}__gte": first, f"{when}__lt": last})
+        .order_by()
+        .values(key)
+        .annotate(**aggregates)
+    )
     result = {}
     for row in rows:
-        bucket_value = row.get("bucket")
-        if bucket_value is not None and hasattr(bucket_value, "date"):
-            bucket_value = timezone.localtime(bucket_value).date()
-        result[(row[key], bucket_value)] = row
+        for i in range(len(windows)):
+            result[(row[key], i)] = {name: row[f"{name}_{i}"] or 0 for name in specs}
     return result
 
 
-def _collect(start, end, *, now, bucket_of=None) -> dict:
-    """{(department_id, bucket or None): Figures} for everything in [start, end)."""
+def _collect(windows, *, now) -> dict:
+    """{(department_id, window index): Figures} for each [start, end) window."""
     figures: dict = {}
 
-    def cell(dept_id, bucket):
-        return figures.setdefault((dept_id, bucket), Figures())
+    def cell(dept_id, i):
+        return figures.setdefault((dept_id, i), Figures())
 
-    def trunc(field_name):
-        return bucket_of(field_name) if bucket_of else None
-
-    for (dept, b), row in _grouped(
-        filed_qs(start, end), "requesting_department", trunc("submitted_at"), n=Count("pk")
+    for (dept, i), row in _windowed(
+        Request.objects.all(), "requesting_department", "submitted_at", windows, n=_count()
     ).items():
-        cell(dept, b).filed = row["n"]
-    for (dept, b), row in _grouped(
-        received_qs(start, end),
+        cell(dept, i).filed = row["n"]
+    for (dept, i), row in _windowed(
+        RequestDepartment.objects.all(),
         "department",
-        trunc("reached_at"),
-        n=Count("pk"),
-        due=Count("pk", filter=response_due_q(now)),
-        on_time=Count("pk", filter=RESPONSE_ON_TIME),
+        "reached_at",
+        windows,
+        n=_count(),
+        due=_count(response_due_q(now)),
+        on_time=_count(RESPONSE_ON_TIME),
     ).items():
-        c = cell(dept, b)
+        c = cell(dept, i)
         c.received, c.responses_due, c.responses_on_time = row["n"], row["due"], row["on_time"]
-    for (dept, b), row in _grouped(
-        accepted_qs(start, end),
+    for (dept, i), row in _windowed(
+        Task.objects.all(),
         "department",
-        trunc("accepted_at"),
-        n=Count("pk"),
-        on_time=Count("pk", filter=TASK_ON_TIME),
-        first=Count("pk", filter=FIRST_PASS),
+        "accepted_at",
+        windows,
+        n=_count(),
+        on_time=_count(TASK_ON_TIME),
+        first=_count(FIRST_PASS),
     ).items():
-        c = cell(dept, b)
+        c = cell(dept, i)
         c.tasks_accepted, c.tasks_on_time, c.tasks_first_pass = (
             row["n"],
             row["on_time"],
             row["first"],
         )
-    for (dept, b), row in _grouped(
-        rejections_qs(start, end), "task__department", trunc("decided_at"), n=Count("pk")
+    for (dept, i), row in _windowed(
+        AcceptanceRound.objects.filter(result=RoundResult.FAILED),
+        "task__department",
+        "decided_at",
+        windows,
+        n=_count(),
     ).items():
-        cell(dept, b).rejections = row["n"]
-    for (dept, b), row in _grouped(
-        ratings_qs(start, end),
+        cell(dept, i).rejections = row["n"]
+    for (dept, i), row in _windowed(
+        DepartmentRating.objects.all(),
         "department",
-        trunc("rated_at"),
-        n=Count("pk"),
-        speed=Sum("speed"),
-        professionalism=Sum("professionalism"),
-        cooperation=Sum("cooperation"),
+        "rated_at",
+        windows,
+        n=_count(),
+        speed=_sum("speed"),
+        professionalism=_sum("professionalism"),
+        cooperation=_sum("cooperation"),
     ).items():
-        c = cell(dept, b)
+        c = cell(dept, i)
         c.ratings = row["n"]
-        c.speed_total = row["speed"] or 0
-        c.professionalism_total = row["professionalism"] or 0
-        c.cooperation_total = row["cooperation"] or 0
-    if bucket_of is None:
-        _collect_problems(figures, cell, start, end, now=now)
+        c.speed_total = row["speed"]
+        c.professionalism_total = row["professionalism"]
+        c.cooperation_total = row["cooperation"]
     return figures
 
 
-def _collect_problems(figures, cell, start, end, *, now) -> None:
+def _collect_problems(figures, start, end, *, now) -> None:
+    """Problems and what is overdue now, for the selected period only."""
+
+    def cell(dept_id, _window):
+        return figures.setdefault((dept_id, None), Figures())
+
     raised = (
         raised_qs(start, end)
         .exclude(grade="")
@@ -330,28 +356,27 @@ class Dashboard:
 
 def dashboard(*, period, departments, department=None, with_ranking=False, now=None) -> Dashboard:
     now = now or timezone.now()
+    trend_periods = period.trend()
+    windows = [p.bounds() for p in trend_periods]
+    if period.kind == periods.CUSTOM:
+        windows.append(period.bounds())  # the table's own window, after the months
+    by_window = _collect(windows, now=now)
+    selected = len(windows) - 1
+
+    figures = {(d, None): f for (d, i), f in by_window.items() if i == selected}
     start, end = period.bounds()
-    figures = _collect(start, end, now=now)
+    _collect_problems(figures, start, end, now=now)
     company = Figures()
-    for (_dept, _bucket), value in figures.items():
+    for value in figures.values():
         company.add(value)
     departments = list(departments)
     rows = [(d, figures.get((d.pk, None), Figures())) for d in departments]
 
-    trend_periods = period.trend()
-    trend_start, _ignored = trend_periods[0].bounds()
-    _ignored, trend_end = trend_periods[-1].bounds()
-    monthly = period.kind != periods.QUARTER
-
-    def bucket_of(field_name):
-        return TruncMonth(field_name) if monthly else TruncQuarter(field_name)
-
-    by_bucket = _collect(trend_start, trend_end, now=now, bucket_of=bucket_of)
     trend = []
-    for p in trend_periods:
+    for i, p in enumerate(trend_periods):
         total = Figures()
-        for (dept, bucket), value in by_bucket.items():
-            if bucket == p.start and (department is None or dept == department.pk):
+        for (dept, window), value in by_window.items():
+            if window == i and (department is None or dept == department.pk):
                 total.add(value)
         trend.append((p, total))
 
