@@ -9,10 +9,12 @@ class IssuesConfig(AppConfig):
 
     def ready(self):
         from collab.core import demo, inbox
+        from collab.notify import hooks
 
         from . import reminders, work
         from .demo import seed_issues
 
         reminders.register()
+        hooks.register_morning(reminders.working_morning)
         inbox.register(work.work_items)
         demo.SEEDERS.append(seed_issues)

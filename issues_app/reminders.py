@@ -138,3 +138,13 @@ def register() -> None:
     register_handler(MINUTES_KIND, MinutesHandler())
     register_handler(ANNOUNCE_KIND, AnnouncementHandler())
     register_handler(ACTION_KIND, ActionHandler())
+
+
+def working_morning(now) -> None:
+    """09:00 on working days: plan this week's recurring meetings (their attendees are
+    invited and reminded the day before) and escalate whatever the reminder engine
+    might have missed. Both are idempotent."""
+    from .services import escalate_overdue_problems, plan_weekly_meetings
+
+    plan_weekly_meetings(now=now)
+    escalate_overdue_problems(now=now)
