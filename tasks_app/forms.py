@@ -74,6 +74,7 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args, department, request, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request_obj = request
         User = get_user_model()
         active = User.objects.filter(is_active=True)
         self.fields["owner"].queryset = active.filter(department=department).order_by(
@@ -102,7 +103,15 @@ class TaskForm(forms.Form):
     def clean(self):
         data = super().clean()
         start, finish = data.get("planned_start"), data.get("planned_finish")
-        if start and finish and finish < start:
+        first, last = self.request_obj.start_date, self.request_obj.deadline
+        outside = _("Plan within the request's dates (%(start)s to %(deadline)s).") % {
+            "start": first.isoformat(),
+            "deadline": last.isoformat(),
+        }
+        for name, day in (("planned_start", start), ("planned_finish", finish)):
+            if day and not first <= day <= last:
+                self.add_error(name, outside)
+        if start and finish and finish < start and "planned_finish" not in self.errors:
             self.add_error(
                 "planned_finish", _("The planned finish cannot be before the planned start.")
             )

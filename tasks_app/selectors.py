@@ -45,6 +45,7 @@ LIST_FIELDS = [
     "progress_percent",
     "rejection_rounds",
     "request_id",
+    "request__state",  # read by the request's state machine when it is loaded
     "request__number",
     "request__title",
     "department_id",
@@ -119,12 +120,10 @@ def board(user, *, scope: str = "mine", filters: dict | None = None, cap: int = 
         if wanted and state != wanted:
             continue
         total = counts.get(state, 0)
-        cards = []
-        if total:
-            ordered = qs.filter(state=state)
-            if state in (TaskState.ACCEPTED, TaskState.CANCELLED):
-                ordered = ordered.order_by("-due_date", "-pk")
-            cards = list(ordered[:cap])
+        ordered = qs.filter(state=state)
+        if state in (TaskState.ACCEPTED, TaskState.CANCELLED):
+            ordered = ordered.order_by("-due_date", "-pk")
+        cards = list(ordered[:cap])
         columns.append(
             {
                 "state": state,
@@ -199,7 +198,8 @@ def progress_file_for(user, task_pk: int, pk: int):
 
 def progress_days(task, *, today: datetime.date | None = None, limit: int = 60) -> list[dict]:
     """Each working day of the task's active period, newest first, with who posted
-    progress on it (DOMAIN §4: one entry per working day). Reads the prefetched log."""
+    progress on it (DOMAIN §4: one entry per working day), plus days off on which
+    someone posted. Reads the prefetched log."""
     today = today or timezone.localdate()
     if task.actual_start is None:
         return []
@@ -219,9 +219,12 @@ def progress_days(task, *, today: datetime.date | None = None, limit: int = 60) 
             working = calendar.is_working_day(day)
         except calendar.CalendarMissing:
             working = None  # the calendar lacks that year; show the day without judging it
-        if working is not False:
-            names = authors.get(day, [])
-            days.append({"date": day, "authors": names, "has_entry": bool(names), "known": working})
+        names = authors.get(day, [])
+        # Days off appear only when someone posted on them anyway.
+        if working is not False or names:
+            days.append(
+                {"date": day, "authors": names, "has_entry": bool(names), "working": working}
+            )
         day -= datetime.timedelta(days=1)
     return days
 
@@ -305,7 +308,7 @@ def work_items(user) -> list[WorkItem]:
     delivered = (
         Task.objects.filter(side, state=TaskState.DELIVERED)
         .annotate(feedback_due=Subquery(pending.values("feedback_due")[:1]))
-        .only("pk", "number", "name")
+        .only("pk", "number", "name", "state")
     )
     for t in delivered:
         items.append(
@@ -321,7 +324,7 @@ def work_items(user) -> list[WorkItem]:
     for rd in (
         departments_to_rate(user)
         .select_related("request", "department")
-        .only("pk", "department__code", "request__pk", "request__number", "request__title")
+        .only("pk", "department__code", "request__state", "request__number", "request__title")
     ):
         items.append(
             WorkItem(
@@ -345,7 +348,7 @@ def work_items(user) -> list[WorkItem]:
             )
             .exclude(Exists(live))
             .select_related("request", "department")
-            .only("pk", "department__code", "request__pk", "request__number", "request__title")
+            .only("pk", "department__code", "request__state", "request__number", "request__title")
         )
         for rd in to_break_down:
             items.append(
