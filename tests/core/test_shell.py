@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-ALL_ENTRIES = ["my_work", "requests", "tasks", "problems", "meetings", "ledgers", "admin"]
+ALL_ENTRIES = ["my_work", "requests", "tasks", "problems", "meetings", "ledgers", "kpi", "admin"]
+STAFF_ENTRIES = ["my_work", "requests", "tasks", "problems", "meetings", "ledgers"]
+MANAGER_ENTRIES = [*STAFF_ENTRIES, "kpi"]
 
 
 def nav_keys(response) -> list[str]:
@@ -14,11 +16,11 @@ def nav_keys(response) -> list[str]:
 @pytest.mark.parametrize(
     "username, expected",
     [
-        ("mt_staff", ALL_ENTRIES[:-1]),
-        ("mt_head", ALL_ENTRIES[:-1]),
-        ("te_liaison", ALL_ENTRIES[:-1]),
-        ("leader1", ALL_ENTRIES[:-1]),
-        ("secretary", ALL_ENTRIES[:-1]),
+        ("mt_staff", STAFF_ENTRIES),
+        ("te_liaison", STAFF_ENTRIES),
+        ("mt_head", MANAGER_ENTRIES),
+        ("leader1", MANAGER_ENTRIES),
+        ("secretary", MANAGER_ENTRIES),
         ("admin", ALL_ENTRIES),
     ],
 )
