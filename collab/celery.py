@@ -25,6 +25,6 @@ def _ensure_filesystem_queue(sender, **kwargs):
 
     if sender.conf.broker_url.startswith("filesystem"):
         options = sender.conf.broker_transport_options
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             os.makedirs(options[key], exist_ok=True)
         del settings  # only imported to make sure Django settings are loaded

@@ -83,6 +83,7 @@ class WorkerProcess:
                 "--loglevel=INFO",
                 f"--concurrency={concurrency}",
                 "--pool=prefork",
+                "--queues=celery,pdf",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
