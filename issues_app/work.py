@@ -44,15 +44,12 @@ def work_items(user) -> list[WorkItem]:
     problem_kind = gettext("Problem")
     items: list[WorkItem] = []
     visible = visible_problems(user)
-    fields = ("pk", "seq", "title", "grade", "due_at", "response_due", "request__number")
 
     def title(p) -> str:
         return f"{p.number} {p.title}"
 
     if roles.is_secretary:
-        for p in (
-            visible.filter(state=ProblemState.REPORTED).select_related("request").only(*fields)
-        ):
+        for p in visible.filter(state=ProblemState.REPORTED).select_related("request"):
             items.append(
                 WorkItem(problem_kind, title(p), _problem_url(p.pk), gettext("Grade it"), None)
             )
