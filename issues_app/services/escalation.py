@@ -3,13 +3,18 @@ grade requires moves up one grade — general → important → major — and th
 told. Driven by the reminder engine's escalation action and by a sweep; both are
 idempotent because the decision is re-taken under a row lock on what is stored."""
 
+import logging
+
 from django.db import transaction
 from django.utils import timezone
 
+from ..errors import IssueError
 from ..models import Problem
 from ..models.choices import NEXT_GRADE
 from ..selectors import overdue_q
 from .problems import _raise_grade
+
+logger = logging.getLogger(__name__)
 
 
 def escalate_if_overdue(*, problem_id: int, now=None) -> bool:
@@ -38,4 +43,12 @@ def escalate_overdue_problems(*, now=None) -> int:
         .order_by("due_at", "pk")
         .values_list("pk", flat=True)
     )
-    return sum(escalate_if_overdue(problem_id=pk, now=now) for pk in ids)
+    escalated = 0
+    for pk in ids:
+        try:
+            escalated += escalate_if_overdue(problem_id=pk, now=now)
+        except IssueError:
+            # E.g. no working-day calendar for the new limit's year: say so loudly and
+            # go on with the others; the next sweep tries again.
+            logger.exception("Problem %s could not be escalated", pk)
+    return escalated

@@ -2,6 +2,7 @@
 publishing, the group leader's sign-off and action items (DOMAIN §6)."""
 
 import datetime
+import logging
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -48,6 +49,8 @@ from .common import (
     queue_notification,
     secretaries,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def meeting_url(meeting) -> str:
@@ -362,6 +365,9 @@ def plan_weekly_meetings(*, now=None, horizon_days: int = 7) -> int:
                     )
             except IntegrityError:
                 continue  # planned concurrently by another sweep
+            except IssueError:
+                logger.exception("Could not plan %s on %s", series, day)
+                continue
             created += 1
     return created
 

@@ -164,3 +164,30 @@ def test_manual_escalation_of_major_is_refused(demo):
     services.escalate_problem(problem=problem, by=demo["pd_head"], reason="Two.")
     with pytest.raises(IssueError):
         services.escalate_problem(problem=problem, by=demo["pd_head"], reason="Three.")
+
+
+def test_sweep_goes_on_when_one_limit_falls_in_a_year_without_calendar(demo, caplog):
+    from collab.workdays.models import CalendarYear
+
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    request = running_request(demo)
+    crossing = services.grade_problem(
+        problem=report(demo, request, now=at("2026-12-28 10:00")),
+        by=demo["secretary"],
+        grade=Grade.GENERAL,
+        now=at("2026-12-28 10:00"),
+    )
+    topping = services.grade_problem(
+        problem=report(demo, request, now=REPORTED),
+        by=demo["secretary"],
+        grade=Grade.IMPORTANT,
+        now=GRADED,
+    )
+    # crossing → important would be due in 2027, which has no calendar yet: refused
+    # loudly; topping → major needs no working-day limit and goes through.
+    assert services.escalate_overdue_problems(now=at("2026-12-29 11:00")) == 1
+    crossing.refresh_from_db()
+    topping.refresh_from_db()
+    assert crossing.grade == Grade.GENERAL
+    assert topping.grade == Grade.MAJOR
+    assert "could not be escalated" in caplog.text
