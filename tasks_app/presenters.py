@@ -1,6 +1,8 @@
 """What the task page shows and which buttons a person gets; works on the prefetched
 task without further queries per row."""
 
+from django.utils import timezone
+
 from . import permissions, selectors
 from .forms import ProgressForm
 
@@ -18,6 +20,7 @@ def detail_context(user, task) -> dict:
     }
     rounds = list(task.rounds.all())
     progress = list(task.progress.all())
+    today = timezone.localdate()
     return {
         "task": task,
         "request_obj": request,
@@ -30,4 +33,5 @@ def detail_context(user, task) -> dict:
         "can": can,
         "any_action": any(can.values()),
         "progress_form": ProgressForm() if can["progress"] else None,
+        "posted_today": any(e.author_id == user.pk and e.date == today for e in progress),
     }

@@ -168,6 +168,7 @@ def test_request_page_shows_tasks_late_ones_and_buttons(demo, client):
     page = client.get(reverse("requests:detail", args=[request.pk])).content.decode()
     assert late.number in page
     assert 'data-testid="late-TE"' in page
+    assert 'data-testid="late-owners"' in page
     assert 'data-testid="add-task-TE"' in page
     assert 'data-testid="add-task-PD"' not in page  # not their department
     client.force_login(demo["mt_staff"])
@@ -462,3 +463,19 @@ def test_task_pages_render_in_chinese(demo, client):
         response = client.get(url)
         assert response.status_code == 200
         assert 'lang="zh-hans"' in response.content.decode()
+
+
+# --- admin ---------------------------------------------------------------------------
+
+
+def test_admin_shows_tasks_read_only(demo, client):
+    request = confirmed_request(demo)
+    task = delivered_task(demo, request)
+    client.force_login(demo["admin"])
+    assert client.get(reverse("admin:tasks_app_task_changelist")).status_code == 200
+    response = client.get(reverse("admin:tasks_app_task_change", args=[task.pk]))
+    assert response.status_code == 200
+    assert b'name="_save"' not in response.content
+    assert client.get(reverse("admin:tasks_app_task_history", args=[task.pk])).status_code == 200
+    assert client.get(reverse("admin:tasks_app_deliverable_changelist")).status_code == 200
+    assert client.get(reverse("admin:tasks_app_departmentrating_changelist")).status_code == 200
