@@ -12,9 +12,16 @@ from tasks_app import services
 
 
 def confirmed_request(
-    users, *, requester="mt_staff", to=("TE",), confidential=False, title="Spring landing page"
+    users,
+    *,
+    requester="mt_staff",
+    to=("TE",),
+    confidential=False,
+    title="Spring landing page",
+    confirm=True,
 ):
-    """A request that every addressed department confirmed: state in_progress."""
+    """A request that every addressed department confirmed: state in_progress
+    (with confirm=False it stops at awaiting_confirmation)."""
     today = timezone.localdate()
     by = users[requester]
     request = request_services.create_request(
@@ -36,6 +43,9 @@ def confirmed_request(
     department = request.requesting_department
     request_services.approve_request(request=request, by=department.head)
     request_services.approve_request(request=request, by=department.leader)
+    if not confirm:
+        request.refresh_from_db()
+        return request
     for rd in request.departments.select_related("department__liaison"):
         request_services.answer_department(
             request_department=rd, by=rd.department.liaison, answer=Answer.CONFIRMED

@@ -127,9 +127,8 @@ def test_create_task_refused_to_all_but_the_department_head(demo, username):
 
 
 def test_create_task_refused_before_confirmation(demo):
-    from tests.requests_app.factories import make_request
-
-    request = make_request(demo, to=("TE",), stage="awaiting_confirmation")
+    request = confirmed_request(demo, to=("TE",), confirm=False)
+    assert request.state == RequestState.AWAITING_CONFIRMATION
     with pytest.raises(TaskError, match="in progress"):
         services.create_task(
             request=request,
@@ -138,6 +137,7 @@ def test_create_task_refused_before_confirmation(demo):
             owner=demo["te_staff"],
             **plan(request),
         )
+    assert not Task.objects.exists()
 
 
 def test_create_task_refused_for_unaddressed_department(demo):
