@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from collab.workdays import calendar
+from collab.workdays.services import seed_from_library
 from issues_app.models import ActionItem, Meeting, Problem
 from tests.issues_app.factories import make_task, running_request
 
@@ -17,6 +19,10 @@ pytestmark = pytest.mark.e2e
 
 def test_problem_reported_graded_discussed_actioned_and_confirmed(page, demo_users, login_as):
     users = demo_users
+    # Browser tests flush the database between tests, migration data included: the
+    # working-day calendar the limits need is loaded again here.
+    seed_from_library()
+    calendar.invalidate()
     request = running_request(users, to=("TE", "PD"), title="Spring landing page")
     task = make_task(users, request, code="TE", owner="te_staff", name="Build the page")
     base = page.base_url
