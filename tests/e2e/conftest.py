@@ -51,6 +51,11 @@ def browser():
 
 @pytest.fixture
 def demo_users(transactional_db):
+    # Browser tests run on a flushed database, which also empties the working-day
+    # calendar that the data migration loaded; load it again like a fresh install.
+    from collab.workdays.services import seed_from_library
+
+    seed_from_library()
     return seed_organisation()
 
 
