@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from collab.core.models import TimelineEvent
+
 from .choices import (
     MEETING_BADGES,
     ActionState,
@@ -312,31 +314,15 @@ class ActionItem(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class MeetingEvent(models.Model):
+class MeetingEvent(TimelineEvent):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="events"
     )
-    verb = models.CharField(_("event"), max_length=80)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("meeting event")
         verbose_name_plural = _("meeting events")
         indexes = [models.Index(fields=["meeting", "at"], name="issues_meetevent_at")]
-
-    def __str__(self) -> str:
-        return f"{self.verb} @ {self.at:%Y-%m-%d %H:%M}"
 
     @property
     def label(self) -> str:

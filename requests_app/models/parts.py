@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from collab.core.models import TimelineEvent
+
 from .choices import Answer
 from .request import Request
 
@@ -191,33 +193,17 @@ class Clarification(models.Model):
         return self.is_open and self.answer_due < timezone.now()
 
 
-class RequestEvent(models.Model):
+class RequestEvent(TimelineEvent):
     """The request's timeline: named events with who, when, comment and data."""
 
     request = models.ForeignKey(
         Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="events"
     )
-    verb = models.CharField(_("event"), max_length=80)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         indexes = [models.Index(fields=["request", "at"], name="reqevent_request_at")]
-
-    def __str__(self) -> str:
-        return f"{self.verb} @ {self.at:%Y-%m-%d %H:%M}"
 
     @property
     def label(self) -> str:

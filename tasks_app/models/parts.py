@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from collab.core.models import TimelineEvent
+
 from .choices import SCORES, DeliverableKind, RoundResult
 from .task import Task
 
@@ -251,7 +253,7 @@ class DepartmentRating(models.Model):
         return round((self.speed + self.professionalism + self.cooperation) / 3, 1)
 
 
-class TaskEvent(models.Model):
+class TaskEvent(TimelineEvent):
     """Named events with who, when, comment and data. Ratings belong to a request and
     a department, not to one task, so `task` is empty for them."""
 
@@ -269,30 +271,14 @@ class TaskEvent(models.Model):
         blank=True,
         related_name="events",
     )
-    verb = models.CharField(_("event"), max_length=80)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("task timeline event")
         verbose_name_plural = _("task timeline events")
         indexes = [
             models.Index(fields=["task", "at"], name="taskevent_task_at"),
             models.Index(fields=["request", "at"], name="taskevent_request_at"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.verb} @ {self.at:%Y-%m-%d %H:%M}"
 
     @property
     def label(self) -> str:
