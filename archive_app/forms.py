@@ -2,11 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from collab.org.models import Department
+from issues_app.models import Grade, ProblemState
 
 from .selectors import LEDGER_STATES, SORTS
+from .sources.issues import PROBLEM_SORTS
 
 
 class LedgerFilterForm(forms.Form):
+    sorts = SORTS
+
     date_from = forms.DateField(
         label=_("Period from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -47,9 +51,34 @@ class LedgerFilterForm(forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period cannot be before its start."))
-        if data.get("sort") not in SORTS:
+        if data.get("sort") not in self.sorts:
             data["sort"] = ""
         return data
+
+
+class ProblemLedgerFilterForm(LedgerFilterForm):
+    """The problem ledger's filters: the period, department, state and overdue fields of
+    the progress ledger, plus the grade."""
+
+    sorts = PROBLEM_SORTS
+    grade = forms.ChoiceField(label=_("Grade"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grade"].choices = [
+            ("", _("All grades")),
+            *Grade.choices,
+            ("ungraded", _("Not graded yet")),
+        ]
+        self.fields["state"].choices = [("", _("All states")), *ProblemState.choices]
+        self.fields["sort"].choices = [
+            ("-reported", _("Newest first")),
+            ("reported", _("Oldest first")),
+            ("due", _("Deadline, soonest first")),
+            ("grade", _("Grade")),
+            ("number", _("Number")),
+            ("state", _("State")),
+        ]
 
 
 class ArchiveSearchForm(forms.Form):

@@ -93,6 +93,8 @@ def pdf_context(*, title: str, orientation: str = "portrait") -> dict:
         "printed_line": gettext("Generated %(when)s")
         % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
         "orientation": orientation,
+        # Lists of names: 、 in Chinese, a comma elsewhere.
+        "list_sep": "、" if (translation.get_language() or "").startswith("zh") else ", ",
     }
 
 

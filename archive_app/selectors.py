@@ -174,6 +174,7 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
                 "progress": task.get("percent") if task else None,
                 "tasks_done": task.get("done") if task else None,
                 "tasks_total": task.get("total") if task else None,
+                "tasks_late": task.get("late") if task else None,
                 "priority": str(obj.get_priority_display()),
                 "start_date": _iso(obj.start_date),
                 "deadline": _iso(obj.deadline),

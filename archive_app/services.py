@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from issues_app.models import Grade, ProblemState
 from requests_app import services as request_services
 from requests_app.models import Request, State
 
@@ -30,7 +31,7 @@ from .models import (
 )
 
 # Bump when a template or the workbook layout changes, so cached files are rebuilt.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 LEDGER_TITLES = {
     "progress": lambda: gettext("Cross-department collaboration progress ledger"),
@@ -52,7 +53,7 @@ def document_key(kind: str, language: str, payload: dict) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _filters_text(filters: dict) -> str:
+def _filters_text(filters: dict, *, ledger: str = "progress") -> str:
     parts = []
     if filters.get("date_from") or filters.get("date_to"):
         parts.append(
@@ -64,11 +65,18 @@ def _filters_text(filters: dict) -> str:
         )
     if filters.get("department"):
         parts.append(gettext("Department: %(name)s") % {"name": filters["department"].name})
+    if filters.get("grade"):
+        grade = filters["grade"]
+        label = Grade(grade).label if grade in Grade.values else gettext("not graded")
+        parts.append(f"{gettext('Grade')}: {label}")
     if filters.get("state"):
-        parts.append(gettext("State: %(state)s") % {"state": State(filters["state"]).label})
+        states = ProblemState if ledger == "problem" else State
+        parts.append(gettext("State: %(state)s") % {"state": states(filters["state"]).label})
     if filters.get("overdue"):
         parts.append(gettext("Overdue only"))
-    return " · ".join(parts) or gettext("All requests")
+    if parts or ledger == "problem":
+        return " · ".join(parts)
+    return gettext("All requests")
 
 
 def progress_payload(user, *, filters: dict, language: str) -> dict:
@@ -89,7 +97,8 @@ def problem_payload(user, *, filters: dict, language: str) -> dict:
         rows = sources.problem_ledger_rows(user, filters)
         return {
             "title": LEDGER_TITLES["problem"](),
-            "filters": _filters_text(filters),
+            "filters": _filters_text(filters, ledger="problem"),
+            "summary": sources.problem_summary(rows),
             "as_of": str(timezone.localdate()),
             "rows": rows,
         }
@@ -167,9 +176,14 @@ def request_dossier(*, by, request: Request, language: str) -> Document:
     )
 
 
-def request_minutes(*, by, minutes: dict, language: str) -> Document:
+def request_minutes(*, by, meeting_id: int, language: str) -> Document | None:
+    """The minutes PDF of a published meeting `by` may see, or None; the snapshot is
+    taken in the reader's language."""
     with translation.override(language):
-        name = f"{gettext('Minutes')}-{minutes.get('title', '')[:60]}.pdf"
+        minutes = sources.minutes_for_pdf(by, meeting_id)
+        if minutes is None:
+            return None
+        name = f"{gettext('Minutes')}-{minutes['title'][:60]}.pdf"
     return request_document(
         by=by, kind=DocumentKind.MINUTES_PDF, payload=minutes, language=language, filename=name
     )
@@ -219,6 +233,39 @@ def render_document(*, document_id: int) -> None:
         document.finished_at = timezone.now()
         document.payload = None
         document.save()
+
+
+CLEANUP_BATCH = 200
+
+
+def clean_document_cache(*, now=None, batch: int = CLEANUP_BATCH) -> int:
+    """Delete generated files older than PDF_CACHE_DAYS, except archived dossiers (kept
+    with their archive entry). Idempotent: a second run finds nothing. Rows are claimed
+    with SKIP LOCKED, so two sweeps, or a worker saving the same row, never collide;
+    files are removed after the rows' transaction commits."""
+    from .deletion import remove_files
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.PDF_CACHE_DAYS)
+    kept = ArchiveRecord.objects.filter(dossier__isnull=False).values("dossier_id")
+    old = Document.objects.filter(created_at__lt=cutoff).exclude(pk__in=kept)
+    # Finished recently (a long queue) counts as recent.
+    old = old.exclude(finished_at__gte=cutoff)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            documents = list(
+                old.select_for_update(skip_locked=True).order_by("pk").only("pk", "file")[:batch]
+            )
+            if not documents:
+                break
+            files = [d.file for d in documents if d.file]
+            Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+            transaction.on_commit(lambda files=files: remove_files(files))
+        deleted += len(documents)
+        if len(documents) < batch:
+            break
+    return deleted
 
 
 # --- completion report (对接报告) ----------------------------------------------------------
@@ -386,7 +433,11 @@ def search_text_for(request) -> str:
 
 def delete_archived(*, record, by, reason: str) -> ArchiveDeletion:
     """After the retention date an administrator may delete an archived request; the
-    deletion itself is recorded."""
+    deletion itself is recorded.
+
+    Everything filed with the request goes with it, in one transaction and in the order
+    the protecting foreign keys demand (see `deletion.delete_request_tree`); the stored
+    files are removed once the transaction has committed."""
     if not permissions.can_delete_archived(by, record):
         raise ArchiveError(
             gettext("Only an administrator may delete this, and only after %(date)s.")
@@ -394,11 +445,14 @@ def delete_archived(*, record, by, reason: str) -> ArchiveDeletion:
         )
     if not reason.strip():
         raise ArchiveError(gettext("Say why the entry is deleted."), field="reason")
+    from .deletion import delete_request_tree, remove_files
     from .guards import deletion_allowed
 
     with transaction.atomic():
         record = (
-            ArchiveRecord.objects.select_for_update().select_related("department").get(pk=record.pk)
+            ArchiveRecord.objects.select_for_update()
+            .select_related("department", "request", "dossier")
+            .get(pk=record.pk)
         )
         entry = ArchiveDeletion.objects.create(
             number=record.number,
@@ -411,9 +465,14 @@ def delete_archived(*, record, by, reason: str) -> ArchiveDeletion:
             reason=reason.strip(),
         )
         request = record.request
+        dossier = record.dossier
         with deletion_allowed(request.pk):
             record.delete()
-            request.delete()
+            files = delete_request_tree(request)
+            if dossier is not None:
+                files.append(dossier.file)
+                dossier.delete()
+        transaction.on_commit(lambda: remove_files(files))
     return entry
 
 

@@ -1,5 +1,6 @@
 """Thin Celery tasks for the `pdf` queue (routed in settings), with time limits; the
-memory limit is applied around each render (rendering.memory_limit)."""
+memory limit is applied around each render (rendering.memory_limit). The cache sweep
+runs daily from the beat schedule (collab/schedule.py)."""
 
 from celery import shared_task
 from django.conf import settings
@@ -15,3 +16,8 @@ from . import services
 )
 def render_document(*, document_id: int) -> None:
     services.render_document(document_id=document_id)
+
+
+@shared_task(name="archive_app.tasks.clean_document_cache", acks_late=True)
+def clean_document_cache() -> int:
+    return services.clean_document_cache()

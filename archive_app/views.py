@@ -17,7 +17,13 @@ from requests_app.selectors import request_for_page
 
 from . import permissions, selectors, services, sources
 from .errors import ArchiveError
-from .forms import ArchiveSearchForm, DecisionForm, LedgerFilterForm, ReportForm
+from .forms import (
+    ArchiveSearchForm,
+    DecisionForm,
+    LedgerFilterForm,
+    ProblemLedgerFilterForm,
+    ReportForm,
+)
 from .models import Document, DocumentStatus
 
 PAGE_SIZE = 25
@@ -27,10 +33,25 @@ def _language() -> str:
     return get_language() or "en"
 
 
-def _filters(request) -> tuple[LedgerFilterForm, dict]:
-    form = LedgerFilterForm(request.GET or None)
+FILTER_FORMS = {"progress": LedgerFilterForm, "problem": ProblemLedgerFilterForm}
+LEDGER_PAGES = {"progress": "archive:ledgers", "problem": "archive:problems"}
+
+
+def _filters(request, ledger: str = "progress") -> tuple[LedgerFilterForm, dict]:
+    form = FILTER_FORMS[ledger](request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     return form, filters
+
+
+def _page_rows(request, queryset, build):
+    """Paginate the sorted ids, then build rows for that page only: a fixed number of
+    queries whatever the page size or the total."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = build(ids)
+    order = {pk: index for index, pk in enumerate(ids)}
+    rows.sort(key=lambda row: order[row["id"]])
+    return page, rows
 
 
 def _query(request) -> str:
@@ -44,14 +65,13 @@ def _query(request) -> str:
 def progress_ledger(request):
     form, filters = _filters(request)
     queryset = selectors.progress_ledger(request.user, filters=filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.progress_rows(
-        selectors.with_ledger_relations(
-            queryset.filter(pk__in=[obj.pk for obj in page.object_list])
-        )
+    page, rows = _page_rows(
+        request,
+        queryset.values_list("pk", flat=True),
+        lambda ids: selectors.progress_rows(
+            selectors.with_ledger_relations(queryset.filter(pk__in=ids))
+        ),
     )
-    order = {obj.pk: index for index, obj in enumerate(page.object_list)}
-    rows.sort(key=lambda row: order[row["id"]])
     return render(
         request,
         "archive_app/progress_ledger.html",
@@ -62,18 +82,19 @@ def progress_ledger(request):
 @login_required
 @require_GET
 def problem_ledger(request):
-    form, filters = _filters(request)
-    rows = sources.problem_ledger_rows(request.user, filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, filters = _filters(request, "problem")
+    queryset = sources.problem_ledger(request.user, filters=filters)
+    page, rows = _page_rows(
+        request,
+        queryset.values_list("pk", flat=True),
+        lambda ids: sources.problem_rows(
+            sources.with_problem_relations(queryset.filter(pk__in=ids))
+        ),
+    )
     return render(
         request,
         "archive_app/problem_ledger.html",
-        {
-            "form": form,
-            "page": page,
-            "query": _query(request),
-            "available": sources.problems_available(),
-        },
+        {"form": form, "page": page, "rows": rows, "query": _query(request)},
     )
 
 
@@ -90,10 +111,10 @@ def _document_response(request, document):
 def ledger_export(request, ledger: str, fmt: str):
     if ledger not in ("progress", "problem") or fmt not in ("pdf", "xlsx"):
         raise Http404
-    form = LedgerFilterForm(request.GET or None)
+    form = FILTER_FORMS[ledger](request.GET or None)
     if request.GET and not form.is_valid():
         messages.error(request, gettext("Correct the filters first."))
-        return redirect(f"{reverse('archive:ledgers')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse(LEDGER_PAGES[ledger])}?{request.GET.urlencode()}")
     filters = form.cleaned_data if request.GET else {}
     document = services.request_ledger(
         by=request.user, ledger=ledger, fmt=fmt, filters=filters, language=_language()
@@ -149,10 +170,9 @@ def dossier_pdf(request, pk: int):
 @login_required
 @require_POST
 def minutes_pdf(request, pk: int):
-    minutes = sources.minutes_for_pdf(request.user, pk)
-    if minutes is None:
+    document = services.request_minutes(by=request.user, meeting_id=pk, language=_language())
+    if document is None:
         raise Http404
-    document = services.request_minutes(by=request.user, minutes=minutes, language=_language())
     return _document_response(request, document)
 
 
@@ -292,7 +312,8 @@ def archive_dossier(request, pk: int):
 @login_required
 @require_GET
 def archive_zip(request, pk: int):
-    """All files of an archived request: its attachments, deliverables and the dossier."""
+    """All files of an archived request: the dossier, its attachments, the tasks'
+    deliverables and progress files, and the problems' attachments."""
     record = selectors.archive_record_for(request.user, pk)
     if record is None:
         raise Http404
@@ -301,7 +322,8 @@ def archive_zip(request, pk: int):
     used = set()
 
     def unique(folder: str, name: str) -> str:
-        path = PurePath(folder) / PurePath(name).name
+        # Only the last part of a stored name: an uploaded "../x" stays inside its folder.
+        path = PurePath(folder) / (PurePath(name).name or "file")
         stem, suffix, counter = path.stem, path.suffix, 1
         while str(path) in used:
             counter += 1
@@ -318,9 +340,10 @@ def archive_zip(request, pk: int):
                 archive.writestr(
                     unique(gettext("attachments"), attachment.original_name), handle.read()
                 )
-        for name, field_file in sources.deliverable_files(obj):
+        # Deliverables and progress files under their task, attachments under their problem.
+        for folder, name, field_file in sources.archive_files(obj):
             with field_file.open("rb") as handle:
-                archive.writestr(unique(gettext("deliverables"), name), handle.read())
+                archive.writestr(unique(folder, name), handle.read())
     spool.seek(0)
     return FileResponse(
         spool,

@@ -149,7 +149,7 @@ def test_progress_excel_cell_by_cell(demo, running, django_capture_on_commit_cal
         "State",
     ]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:O{sheet.max_row}"
+    assert sheet.auto_filter.ref == f"A1:R{sheet.max_row}"
     assert sheet.max_row == 2  # one row per request
     row = [c for c in sheet[2]]
     assert row[0].value == running.number and row[0].data_type == "s"
@@ -158,9 +158,10 @@ def test_progress_excel_cell_by_cell(demo, running, django_capture_on_commit_cal
     assert row[4].value == "Product, Technology"
     assert row[5].value == "In progress"
     assert row[8].value == f"{running.milestones.get().date.isoformat()} 初稿"
-    assert row[10].value.date() == running.start_date and row[10].number_format == "yyyy-mm-dd"
-    assert row[11].value.date() == running.deadline
-    assert row[13].value == "No"
+    assert row[9].value is None and row[10].value is None  # no tasks yet: empty, not 0
+    assert row[13].value.date() == running.start_date and row[13].number_format == "yyyy-mm-dd"
+    assert row[14].value.date() == running.deadline
+    assert row[16].value == "No"
     assert sheet[1][0].font.b
 
 
