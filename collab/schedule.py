@@ -30,4 +30,9 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "collab.notify.tasks.working_morning",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Generated ledgers and PDFs older than PDF_CACHE_DAYS (archived dossiers are kept).
+    "archive-clean-document-cache": {
+        "task": "archive_app.tasks.clean_document_cache",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
