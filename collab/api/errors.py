@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from archive_app.errors import ArchiveError
+from issues_app.errors import IssueError
 from requests_app.errors import RequestError
 from tasks_app.errors import TaskError
 
@@ -55,6 +57,8 @@ class PreconditionFailed(exceptions.APIException):
 DOMAIN_ERRORS: dict[type[Exception], str] = {
     RequestError: "request_error",
     TaskError: "task_error",
+    IssueError: "issue_error",
+    ArchiveError: "archive_error",
 }
 
 

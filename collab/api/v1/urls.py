@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from .departments import DepartmentViewSet
 from .kpis import KpiViewSet
 from .notifications import NotificationViewSet
+from .problems import ProblemViewSet
 from .requests import RequestViewSet
 from .tasks import TaskViewSet
 
@@ -10,6 +11,7 @@ router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("requests", RequestViewSet, basename="request")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("problems", ProblemViewSet, basename="problem")
 router.register("kpis", KpiViewSet, basename="kpi")
 router.register("notifications", NotificationViewSet, basename="notification")
 

@@ -1,0 +1,390 @@
+"""Representations of problem reports and the bodies their actions take."""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from collab.org.models import Department
+from issues_app import permissions
+from issues_app.models import (
+    ActionItem,
+    AgendaItem,
+    Category,
+    Grade,
+    Problem,
+    ProblemAttachment,
+    ProblemDepartment,
+    ProblemEntry,
+    ProblemEvent,
+    ProblemState,
+)
+
+from .common import DepartmentRefSerializer, UserRefSerializer
+from .task_serializers import RequestRefSerializer
+
+# The people the problem forms offer as owners: active and in a department.
+PEOPLE = get_user_model().objects.filter(is_active=True, department__isnull=False)
+TEXT_MAX = 5000
+
+# --- reading -------------------------------------------------------------------------
+
+
+class TaskRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class ConcernedBriefSerializer(serializers.ModelSerializer):
+    department = serializers.CharField(source="department.code", read_only=True)
+
+    class Meta:
+        model = ProblemDepartment
+        fields = ["department", "responded_at"]
+        read_only_fields = fields
+
+
+class ConcernedSerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+    responded_by = UserRefSerializer(read_only=True, allow_null=True)
+    can_respond = serializers.SerializerMethodField(
+        help_text="Whether you may respond for this department now."
+    )
+
+    class Meta:
+        model = ProblemDepartment
+        fields = ["department", "responded_by", "responded_at", "can_respond"]
+        read_only_fields = fields
+
+    def get_can_respond(self, pd) -> bool:
+        return permissions.can_respond(self.context["request"].user, pd.problem, pd)
+
+
+class ProblemListSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(read_only=True, help_text="Request number + Q + serial.")
+    status = serializers.CharField(
+        read_only=True,
+        help_text="pending, in_progress or resolved, as a task page lists its problems.",
+    )
+    request = RequestRefSerializer(read_only=True)
+    task = TaskRefSerializer(read_only=True, allow_null=True)
+    reporter = UserRefSerializer(read_only=True)
+    reporting_department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    departments = ConcernedBriefSerializer(many=True, read_only=True)
+    owner = UserRefSerializer(read_only=True, allow_null=True)
+    overdue = serializers.BooleanField(
+        read_only=True, help_text="The limit passed without the step the grade asks for."
+    )
+    response_overdue = serializers.BooleanField(
+        read_only=True, help_text="A department concerned has not responded in time."
+    )
+    web_url = serializers.SerializerMethodField(help_text="The problem's page in the browser.")
+
+    class Meta:
+        model = Problem
+        fields = [
+            "id",
+            "number",
+            "title",
+            "category",
+            "grade",
+            "state",
+            "status",
+            "request",
+            "task",
+            "reporter",
+            "reporting_department",
+            "departments",
+            "owner",
+            "reported_at",
+            "response_due",
+            "due_at",
+            "overdue",
+            "response_overdue",
+            "escalated_at",
+            "resolved_at",
+            "closed_at",
+            "updated_at",
+            "web_url",
+        ]
+        read_only_fields = fields
+
+    def get_web_url(self, problem) -> str:
+        return reverse("issues:problem", args=[problem.pk])
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    department = serializers.CharField(
+        source="department.code", read_only=True, allow_null=True, default=None
+    )
+    author = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = ProblemEntry
+        fields = ["id", "kind", "department", "text", "author", "at"]
+        read_only_fields = fields
+
+
+class ProblemAttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    uploaded_by = UserRefSerializer(read_only=True)
+    web_url = serializers.SerializerMethodField(help_text="Download in the browser.")
+
+    class Meta:
+        model = ProblemAttachment
+        fields = ["id", "name", "size", "content_type", "uploaded_by", "uploaded_at", "web_url"]
+        read_only_fields = fields
+
+    def get_web_url(self, attachment) -> str:
+        return reverse("issues:problem_attachment", args=[attachment.problem_id, attachment.pk])
+
+
+class ProblemEventSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="In the request's language.")
+    detail = serializers.CharField(read_only=True, help_text="E.g. “General → Important”.")
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProblemEvent
+        fields = ["verb", "label", "detail", "actor", "at", "comment", "data"]
+        read_only_fields = fields
+
+
+class ProblemMeetingSerializer(serializers.ModelSerializer):
+    """A meeting that has the problem on its agenda."""
+
+    id = serializers.IntegerField(source="meeting.id", read_only=True)
+    title = serializers.CharField(source="meeting.title", read_only=True)
+    starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
+    state = serializers.CharField(
+        source="meeting.state", read_only=True, help_text="The meeting's state."
+    )
+    decision = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "title", "starts_at", "state", "decision"]
+        read_only_fields = fields
+
+
+class ProblemActionItemSerializer(serializers.ModelSerializer):
+    """An action item a meeting's minutes set on the problem."""
+
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True)
+    owner = UserRefSerializer(read_only=True)
+    state = serializers.CharField(read_only=True, help_text="open, done or cancelled.")
+    overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "meeting", "title", "owner", "deadline", "state", "overdue"]
+        read_only_fields = fields
+
+
+PROBLEM_ACTIONS = (
+    "grade",
+    "respond",
+    "propose",
+    "decide",
+    "resolve",
+    "confirm",
+    "reopen",
+    "escalate",
+    "assign",
+    "refer",
+    "rule",
+    "close",
+)
+
+
+class ProblemDetailSerializer(ProblemListSerializer):
+    departments = ConcernedSerializer(many=True, read_only=True)
+    graded_by = UserRefSerializer(read_only=True, allow_null=True)
+    resolved_by = UserRefSerializer(read_only=True, allow_null=True)
+    closed_by = UserRefSerializer(read_only=True, allow_null=True)
+    referred_to = UserRefSerializer(read_only=True, allow_null=True)
+    referral_pending = serializers.BooleanField(read_only=True)
+    entries = EntrySerializer(many=True, read_only=True)
+    attachments = ProblemAttachmentSerializer(many=True, read_only=True)
+    meetings = ProblemMeetingSerializer(source="agenda_items", many=True, read_only=True)
+    action_items = ProblemActionItemSerializer(source="actions", many=True, read_only=True)
+    timeline = ProblemEventSerializer(source="events", many=True, read_only=True)
+    actions = serializers.SerializerMethodField(help_text="What you may do with the problem now.")
+
+    class Meta(ProblemListSerializer.Meta):
+        fields = [
+            *ProblemListSerializer.Meta.fields,
+            "description",
+            "impact",
+            "graded_by",
+            "graded_at",
+            "resolution",
+            "resolved_by",
+            "closed_by",
+            "referred_to",
+            "referred_at",
+            "referral_reason",
+            "referral_pending",
+            "ruling",
+            "ruled_at",
+            "entries",
+            "attachments",
+            "meetings",
+            "action_items",
+            "timeline",
+            "actions",
+        ]
+        read_only_fields = fields
+
+    def get_actions(self, problem) -> list[str]:
+        user = self.context["request"].user
+        entry = permissions.can_add_entry(user, problem)
+        allowed = {
+            "grade": permissions.can_grade(user, problem),
+            "respond": permissions.can_respond_any(user, problem),
+            "propose": entry,
+            "decide": entry,
+            "resolve": permissions.can_resolve(user, problem),
+            "confirm": permissions.can_confirm(user, problem),
+            "reopen": permissions.can_confirm(user, problem),
+            "escalate": permissions.can_escalate(user, problem),
+            "assign": permissions.can_set_owner(user, problem),
+            "refer": permissions.can_refer(user, problem),
+            "rule": permissions.can_rule(user, problem),
+            "close": permissions.can_dismiss(user, problem),
+        }
+        return [name for name in PROBLEM_ACTIONS if allowed[name]]
+
+
+# --- filtering -----------------------------------------------------------------------
+
+ORDERINGS = [
+    "-reported_at",
+    "reported_at",
+    "due_at",
+    "-due_at",
+    "response_due",
+    "-response_due",
+    "-updated_at",
+    "updated_at",
+]
+
+
+class ProblemFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, help_text="Part of the title or request number.")
+    grade = serializers.ChoiceField(
+        choices=[("ungraded", _("Not graded yet")), *Grade.choices],
+        required=False,
+        help_text="ungraded: waiting for the executive secretary.",
+    )
+    state = serializers.ChoiceField(choices=ProblemState.choices, required=False)
+    department = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.active(),
+        required=False,
+        help_text="Department code: problems it reported or is concerned by.",
+    )
+    overdue = serializers.BooleanField(required=False, default=False)
+    mine = serializers.BooleanField(
+        required=False, default=False, help_text="Only problems you own or reported."
+    )
+    ordering = serializers.ChoiceField(choices=ORDERINGS, required=False, default="-reported_at")
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+class ProblemCreateSerializer(serializers.Serializer):
+    request = serializers.IntegerField(min_value=1, max_value=2**62, help_text="Request id.")
+    task = serializers.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        required=False,
+        allow_null=True,
+        help_text="Id of a task of the request the problem arose in (optional).",
+    )
+    title = serializers.CharField(max_length=200)
+    category = serializers.ChoiceField(choices=Category.choices)
+    description = serializers.CharField(max_length=TEXT_MAX)
+    impact = serializers.CharField(
+        max_length=2000, help_text="What the problem delays or endangers, and since when."
+    )
+    departments = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.active(),
+        many=True,
+        required=False,
+        help_text="Codes of the departments concerned (they respond within 2 working days). "
+        "Left out: the task's department, else every department the request addresses.",
+    )
+
+
+class ProblemCommentBody(serializers.Serializer):
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
+
+
+class ReasonBody(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
+
+
+class GradeBody(serializers.Serializer):
+    grade = serializers.ChoiceField(
+        choices=Grade.choices,
+        help_text="general: does not affect the overall schedule (answer within 1 working "
+        "day); important: delays part of the work (solution within 3 working days); major: "
+        "threatens the overall goal (the coordination group leader takes it).",
+    )
+    owner = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=PEOPLE,
+        required=False,
+        allow_null=True,
+        help_text="User name; left out: as the grade decides (general: the lead "
+        "department's head; important: the executive secretary; major: the coordination "
+        "group leader).",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
+
+
+class RespondBody(serializers.Serializer):
+    department = serializers.CharField(
+        required=False,
+        help_text="Code of the department concerned you respond for; may be left out when "
+        "you may respond for exactly one.",
+    )
+    text = serializers.CharField(max_length=TEXT_MAX)
+
+
+class EntryBody(serializers.Serializer):
+    text = serializers.CharField(max_length=TEXT_MAX)
+
+
+class ResolveBody(serializers.Serializer):
+    resolution = serializers.CharField(
+        max_length=TEXT_MAX, help_text="What was decided and done; the reporter confirms it."
+    )
+
+
+class RulingBody(serializers.Serializer):
+    ruling = serializers.CharField(max_length=TEXT_MAX)
+
+
+class AssignBody(serializers.Serializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="username", queryset=PEOPLE, help_text="User name."
+    )
+    deadline = serializers.DateField(help_text="Due when the office closes that day.")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX
+    )
+
+    def validate_deadline(self, value):
+        if value < timezone.localdate():
+            raise serializers.ValidationError(_("The deadline cannot be in the past."))
+        return value

@@ -1,0 +1,446 @@
+"""Problem reports (跨部门协作问题反馈单): list, read, report, and every step of their
+handling as a POST action, through issues_app's selectors, permission predicates and
+services — the same ones the problem pages use. A problem is visible exactly when its
+request is (confidential ones included): anyone else gets 404."""
+
+from django.db.models import F, Max
+from django.http import Http404
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from collab.org.models import Department
+from issues_app import permissions, selectors, services
+from issues_app.errors import IssueError
+from issues_app.models import EntryKind, Problem, ProblemEvent
+from issues_app.services.common import end_of_office_day
+from requests_app.selectors import visible_requests
+from tasks_app.models import Task
+
+from ..base import ApiViewSet
+from ..concurrency import make_etag, not_modified
+from ..errors import InvalidTransition
+from ..schema import (
+    CREATE_ERRORS,
+    ETAG,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+)
+from ..transitions import guarded
+from .problem_serializers import (
+    AssignBody,
+    EntryBody,
+    GradeBody,
+    ProblemCommentBody,
+    ProblemCreateSerializer,
+    ProblemDetailSerializer,
+    ProblemFilterSerializer,
+    ProblemListSerializer,
+    ReasonBody,
+    ResolveBody,
+    RespondBody,
+    RulingBody,
+)
+
+ORDER_BY = {
+    "-reported_at": ("-reported_at", "-pk"),
+    "reported_at": ("reported_at", "pk"),
+    "due_at": (F("due_at").asc(nulls_last=True), "pk"),
+    "-due_at": (F("due_at").desc(nulls_last=True), "-pk"),
+    "response_due": ("response_due", "pk"),
+    "-response_due": ("-response_due", "-pk"),
+    "updated_at": ("updated_at", "pk"),
+    "-updated_at": ("-updated_at", "-pk"),
+}
+
+# The services name the text a person gives by the browser form's field; the API's
+# bodies call a required reason `reason`.
+API_FIELD = {"comment": "reason"}
+
+
+def problem_etag(pk: int) -> str:
+    """The version of what the detail shows: the row and, through the timeline every
+    service writes, its responses, entries and attachments."""
+    row = Problem.objects.filter(pk=pk).values("updated_at").first()
+    last = ProblemEvent.objects.filter(problem_id=pk).aggregate(last=Max("pk"))["last"]
+    return make_etag("problem", pk, row["updated_at"].isoformat() if row else "", last)
+
+
+def _deny():
+    return PermissionDenied(gettext("You are not allowed to do this."))
+
+
+def _doc(summary, body, description=""):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=body,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ProblemDetailSerializer, **WRITE_ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List and search the problems you may see",
+        parameters=[ProblemFilterSerializer],
+        responses={200: ProblemListSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Read a problem with its responses, decisions, meetings and timeline",
+        parameters=[IF_NONE_MATCH, ETAG],
+        responses={
+            200: ProblemDetailSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent."),
+            **READ_ERRORS,
+        },
+    ),
+    create=extend_schema(
+        summary="Report a problem on a running request (optionally on one of its tasks)",
+        description="It goes to the executive secretary for grading and to the departments "
+        "concerned, who respond within 2 working days. Attachments are added on the "
+        "problem's page.",
+        request=ProblemCreateSerializer,
+        parameters=[ETAG],
+        responses={201: ProblemDetailSerializer, **CREATE_ERRORS, 409: WRITE_ERRORS[409]},
+    ),
+)
+class ProblemViewSet(ApiViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = ProblemDetailSerializer
+
+    def get_queryset(self):
+        return selectors.visible_problems(self.request.user)
+
+    def _for_page(self, pk) -> Problem:
+        problem = selectors.problem_for_page(self.request.user, int(pk))
+        if problem is None:
+            raise Http404
+        return problem
+
+    def _detail(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
+        problem = self._for_page(pk)
+        data = ProblemDetailSerializer(problem, context=self.get_serializer_context()).data
+        headers = {**(headers or {}), "ETag": problem_etag(problem.pk)}
+        return Response(data, status=status_code, headers=headers)
+
+    def _transition(self, *, role, allowed, body, run, problem=None):
+        """visible (404) → role (403) → If-Match (428/412) → state (409) → body (400) →
+        `run(locked_problem, data)`, which calls the service."""
+        user = self.request.user
+        problem = problem or self._for_page(self.kwargs["pk"])
+        if not role(user, problem):
+            raise _deny()
+
+        def validated_run(locked):
+            data = {}
+            if body is not None:
+                serializer = body(data=self.request.data)
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+            try:
+                run(locked, data)
+            except IssueError as error:
+                if error.field in API_FIELD:
+                    raise IssueError(error.message, field=API_FIELD[error.field]) from None
+                raise
+
+        guarded(
+            self.request,
+            model=Problem,
+            pk=problem.pk,
+            etag=problem_etag,
+            allowed=lambda locked: allowed(user, locked),
+            stale=services.stale_error,
+            run=validated_run,
+            error_class=IssueError,
+        )
+        return self._detail(problem.pk)
+
+    # --- reading ------------------------------------------------------------------
+
+    def list(self, request):
+        filters = ProblemFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        criteria = {k: v for k, v in filters.validated_data.items() if v not in (None, "", False)}
+        ordering = criteria.pop("ordering", "-reported_at")
+        qs = (
+            selectors.problem_list(request.user, filters=criteria)
+            .select_related("task")
+            .order_by(*ORDER_BY[ordering])
+        )
+        page = self.paginate_queryset(qs)
+        data = ProblemListSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, pk=None):
+        problem = self._for_page(pk)
+        etag = problem_etag(problem.pk)
+        if not_modified(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        data = ProblemDetailSerializer(problem, context=self.get_serializer_context()).data
+        return Response(data, headers={"ETag": etag})
+
+    # --- reporting ----------------------------------------------------------------
+
+    def create(self, request):
+        body = ProblemCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        obj = (
+            visible_requests(request.user)
+            .select_related("requesting_department")
+            .filter(pk=data["request"])
+            .first()
+        )
+        if obj is None:
+            raise ValidationError({"request": [gettext("No such request.")]})
+        task = None
+        if data.get("task"):
+            task = Task.objects.filter(pk=data["task"], request=obj).first()
+            if task is None:
+                raise ValidationError(
+                    {"task": [gettext("The task does not belong to this request.")]}
+                )
+        if not permissions.can_report(request.user, obj):
+            raise InvalidTransition(
+                gettext(
+                    "Problems can be reported while a request awaits confirmation or is in "
+                    "progress."
+                ),
+                current_state=obj.state,
+            )
+        departments = data.get("departments")
+        if not departments:
+            # What the report form offers ticked: the task's department, else every
+            # department the request addresses.
+            ids = (
+                [task.department_id] if task else [rd.department_id for rd in obj.departments.all()]
+            )
+            departments = list(Department.objects.filter(pk__in=ids).order_by("code"))
+        try:
+            problem = services.report_problem(
+                by=request.user,
+                request=obj,
+                task=task,
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                impact=data["impact"],
+                departments=departments,
+            )
+        except IssueError as error:
+            if error.field:
+                raise
+            obj.refresh_from_db()
+            raise InvalidTransition(str(error), current_state=obj.state) from None
+        return self._detail(
+            problem.pk,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(f"{problem.pk}/")},
+        )
+
+    # --- the executive secretary grades --------------------------------------------
+
+    @_doc("Grade a reported problem (executive secretary)", GradeBody)
+    @action(detail=True, methods=["post"])
+    def grade(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: permissions.is_secretary(user),
+            allowed=permissions.can_grade,
+            body=GradeBody,
+            run=lambda p, d: services.grade_problem(problem=p, by=request.user, **d),
+        )
+
+    # --- the departments concerned respond; proposals and decisions ----------------
+
+    def _responding(self, problem):
+        """The department row the person responds for: named by code, or the only one
+        they may respond for."""
+        user = self.request.user
+        code = self.request.data.get("department") if isinstance(self.request.data, dict) else None
+        rows = list(problem.departments.all())
+        if code:
+            pd = next((pd for pd in rows if pd.department.code == str(code).upper()), None)
+            if pd is None:
+                raise ValidationError(
+                    {"department": [gettext("This department is not concerned by the problem.")]}
+                )
+            if not permissions.may_answer_for(user, pd):
+                raise _deny()
+            return pd
+        mine = [pd for pd in rows if permissions.may_answer_for(user, pd)]
+        if not mine:
+            raise _deny()
+        if len(mine) > 1:
+            raise ValidationError({"department": [gettext("Name the department you respond for.")]})
+        return mine[0]
+
+    @_doc(
+        "Respond for a department concerned (its head or liaison)",
+        RespondBody,
+        "The departments concerned respond within 2 working days of the report.",
+    )
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        problem = self._for_page(pk)
+        pd = self._responding(problem)
+
+        def allowed(user, locked):
+            return permissions.can_respond(user, locked, pd)
+
+        return self._transition(
+            problem=problem,
+            role=lambda user, p: True,
+            allowed=allowed,
+            body=RespondBody,
+            run=lambda p, d: services.respond(
+                problem=p, department=pd.department, by=request.user, text=d["text"]
+            ),
+        )
+
+    def _entry(self, kind):
+        return self._transition(
+            role=permissions.can_act_role,
+            allowed=permissions.can_add_entry,
+            body=EntryBody,
+            run=lambda p, d: services.add_entry(
+                problem=p, by=self.request.user, kind=kind, text=d["text"]
+            ),
+        )
+
+    @_doc("Record a proposal (handlers and departments concerned)", EntryBody)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        return self._entry(EntryKind.PROPOSAL)
+
+    @_doc("Record a decision (handlers and departments concerned)", EntryBody)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        return self._entry(EntryKind.DECISION)
+
+    # --- resolution and the reporter's confirmation --------------------------------
+
+    @_doc("Record the resolution (owner or executive secretary)", ResolveBody)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: permissions.is_owner(user, p) or permissions.is_secretary(user),
+            allowed=permissions.can_resolve,
+            body=ResolveBody,
+            run=lambda p, d: services.resolve_problem(
+                problem=p, by=request.user, resolution=d["resolution"]
+            ),
+        )
+
+    @_doc("Confirm the problem is resolved, which closes it (reporter)", ProblemCommentBody)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._transition(
+            role=permissions.is_reporter,
+            allowed=permissions.can_confirm,
+            body=ProblemCommentBody,
+            run=lambda p, d: services.confirm_problem(problem=p, by=request.user, **d),
+        )
+
+    @_doc("Reopen: the resolution does not solve it (reporter)", ReasonBody)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(
+            role=permissions.is_reporter,
+            allowed=permissions.can_confirm,
+            body=ReasonBody,
+            run=lambda p, d: services.reopen_problem(
+                problem=p, by=request.user, reason=d["reason"]
+            ),
+        )
+
+    # --- escalation, the major problem's owner, the division leader's ruling -------
+
+    @_doc(
+        "Escalate one grade by hand, with the reason (a head involved)",
+        ReasonBody,
+        "General → important → major; the new owner is told.",
+    )
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._transition(
+            role=permissions.is_concerned_head,
+            allowed=permissions.can_escalate,
+            body=ReasonBody,
+            run=lambda p, d: services.escalate_problem(
+                problem=p, by=request.user, reason=d["reason"]
+            ),
+        )
+
+    @_doc(
+        "Name the owner and deadline of a major problem (coordination group leader)",
+        AssignBody,
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: (
+                permissions.is_major_handler(user) or permissions.is_owner(user, p)
+            ),
+            allowed=permissions.can_set_owner,
+            body=AssignBody,
+            run=lambda p, d: services.set_owner(
+                problem=p,
+                by=request.user,
+                owner=d["owner"],
+                due_at=end_of_office_day(d["deadline"]),
+                comment=d["comment"],
+            ),
+        )
+
+    @_doc(
+        "Refer a disagreement to the requesting department's division leader",
+        ReasonBody,
+        "A head involved or the executive secretary; the leader gives a ruling.",
+    )
+    @action(detail=True, methods=["post"])
+    def refer(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: (
+                permissions.is_concerned_head(user, p) or permissions.is_secretary(user)
+            ),
+            allowed=permissions.can_refer,
+            body=ReasonBody,
+            run=lambda p, d: services.refer_to_leader(
+                problem=p, by=request.user, reason=d["reason"]
+            ),
+        )
+
+    @_doc("Give the ruling on a referred disagreement (the division leader asked)", RulingBody)
+    @action(detail=True, methods=["post"])
+    def rule(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: p.referred_to_id == user.pk,
+            allowed=permissions.can_rule,
+            body=RulingBody,
+            run=lambda p, d: services.record_ruling(problem=p, by=request.user, ruling=d["ruling"]),
+        )
+
+    @_doc(
+        "Close without handling, with the reason (executive secretary)",
+        ReasonBody,
+        "For duplicates and reports that are not problems; the reason is recorded as the "
+        "resolution.",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._transition(
+            role=lambda user, p: permissions.is_secretary(user),
+            allowed=permissions.can_dismiss,
+            body=ReasonBody,
+            run=lambda p, d: services.dismiss_problem(
+                problem=p, by=request.user, reason=d["reason"]
+            ),
+        )
