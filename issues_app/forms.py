@@ -1,13 +1,12 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from collab.core.files import MultipleFileField
 from collab.org.models import Department
 
-from .errors import IssueError
 from .models import (
     Category,
     EntryKind,
@@ -16,7 +15,6 @@ from .models import (
     MilestoneStage,
     ProblemState,
 )
-from .services.common import validate_attachment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -41,47 +39,6 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         code = obj.department.code if obj.department_id else ""
         return f"{obj.name} ({code})" if code else obj.name
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        files = (
-            [single(d, initial) for d in data if d]
-            if isinstance(data, list | tuple)
-            else ([single(data, initial)] if data else [])
-        )
-        errors = []
-        for upload in files:
-            try:
-                validate_attachment(upload)
-            except IssueError as error:
-                errors.append(str(error))
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
-def attachments_field(**kwargs):
-    return MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("Up to %(mb)s MB each; allowed types: %(types)s.")
-        % {
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            "types": ", ".join(settings.ATTACHMENT_ALLOWED_EXTENSIONS),
-        },
-        **kwargs,
-    )
 
 
 # --- problems ------------------------------------------------------------------------------
@@ -110,7 +67,7 @@ class ProblemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They must respond within 2 working days."),
     )
-    attachments = attachments_field()
+    attachments = MultipleFileField()
 
     def __init__(self, *args, departments=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +173,7 @@ class OwnerForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    attachments = attachments_field(required=True)
+    attachments = MultipleFileField(required=True)
 
 
 class ProblemFilterForm(forms.Form):

@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from collab.core.files import MultipleFileField
 from collab.org.models import Department
 
 from .models import Answer, Request, RequestType, State
@@ -12,43 +12,8 @@ from .selectors import MY_ROLES
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-def validate_upload(upload) -> None:
-    from .errors import RequestError
-    from .services import validate_attachment
-
-    try:
-        validate_attachment(upload)
-    except RequestError as error:
-        raise ValidationError(str(error)) from None
-
-
 class RequestForm(forms.ModelForm):
-    attachments = MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("Up to %(mb)s MB each; allowed types: %(types)s.")
-        % {
-            "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-            "types": ", ".join(settings.ATTACHMENT_ALLOWED_EXTENSIONS),
-        },
-    )
+    attachments = MultipleFileField()
 
     class Meta:
         model = Request
@@ -75,18 +40,6 @@ class RequestForm(forms.ModelForm):
             "resource_needs": forms.Textarea(attrs={"rows": 2}),
             "expected_benefit": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        errors = []
-        for upload in files:
-            try:
-                validate_upload(upload)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
 
     def clean(self):
         cleaned = super().clean()
@@ -254,13 +207,7 @@ class ReplyForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    attachments = MultipleFileField(label=_("Attachments"), required=True)
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        for upload in files:
-            validate_upload(upload)
-        return files
+    attachments = MultipleFileField(required=True)
 
 
 class GrantForm(forms.Form):

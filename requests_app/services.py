@@ -4,7 +4,6 @@ notifications after commit. No HTTP objects here, so the API can reuse them."""
 from datetime import timedelta
 from pathlib import PurePath
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from guardian.shortcuts import assign_perm
+
+from collab.core.files import upload_error
 
 from . import permissions
 from .errors import RequestError
@@ -128,20 +129,9 @@ def _detail_url(request) -> str:
 
 
 def validate_attachment(upload) -> None:
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = [e.lower() for e in settings.ATTACHMENT_ALLOWED_EXTENSIONS]
-    if extension not in allowed:
-        raise RequestError(
-            gettext("“%(name)s”: files of this type are not accepted (allowed: %(allowed)s).")
-            % {"name": upload.name, "allowed": ", ".join(allowed)},
-            field="attachments",
-        )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise RequestError(
-            gettext("“%(name)s” is larger than %(limit)s MB.")
-            % {"name": upload.name, "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field="attachments",
-        )
+    message = upload_error(upload)
+    if message:
+        raise RequestError(message, field="attachments")
 
 
 def _validate(*, requester, fields, departments, milestones) -> None:

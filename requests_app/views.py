@@ -6,13 +6,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
+from collab.core.files import serve
 from collab.org.models import Department
 
 from . import permissions, selectors, services
@@ -439,16 +440,7 @@ def attachment_add(request, pk):
 def attachment_download(request, pk, attachment_pk):
     obj = _get_request(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, request=obj)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return serve(attachment)
 
 
 @login_required

@@ -1,41 +1,14 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from collab.core.files import MultipleFileField
 from requests_app.models import Priority
 
 from .models import TaskState
 from .models.choices import SCORES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-FILE_HELP = _("Up to %(mb)s MB each; allowed types: %(types)s.")
-
-
-def file_help() -> str:
-    return FILE_HELP % {
-        "mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
-        "types": ", ".join(settings.ATTACHMENT_ALLOWED_EXTENSIONS),
-    }
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -127,10 +100,6 @@ class ProgressForm(forms.Form):
     percent = forms.IntegerField(label=_("Done (%)"), min_value=0, max_value=100, required=False)
     files = MultipleFileField(label=_("Files"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = file_help()
-
 
 class DeliverForm(forms.Form):
     note = forms.CharField(
@@ -146,10 +115,6 @@ class DeliverForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One web address per line (http:// or https://)."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = file_help()
 
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]

@@ -3,7 +3,6 @@ after commit. No HTTP objects here, so an API can reuse them."""
 
 from pathlib import PurePath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collab.core.files import upload_error
 from collab.workdays import calendar
 from requests_app.models import Priority, Request, RequestDepartment
 from requests_app.models import State as RequestState
@@ -136,20 +136,9 @@ def _save(task) -> None:
 
 
 def validate_upload(upload, *, field: str) -> None:
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = [e.lower() for e in settings.ATTACHMENT_ALLOWED_EXTENSIONS]
-    if extension not in allowed:
-        raise TaskError(
-            gettext("“%(name)s”: files of this type are not accepted (allowed: %(allowed)s).")
-            % {"name": upload.name, "allowed": ", ".join(allowed)},
-            field=field,
-        )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise TaskError(
-            gettext("“%(name)s” is larger than %(limit)s MB.")
-            % {"name": upload.name, "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field=field,
-        )
+    message = upload_error(upload)
+    if message:
+        raise TaskError(message, field=field)
 
 
 def _store(model, upload, **fields):

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from collab.core.files import serve
 from collab.org.models import Department
 from requests_app.models import RequestDepartment
 from requests_app.selectors import visible_requests
@@ -468,28 +469,13 @@ def rate(request, request_pk, department_pk):
 # --- files ---------------------------------------------------------------------------
 
 
-def _serve(stored):
-    if not stored.file:
-        raise Http404
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type or "application/octet-stream",
-    )
-
-
 @login_required
 @require_GET
 def deliverable_download(request, pk, file_pk):
     deliverable = selectors.deliverable_for(request.user, pk, file_pk)
     if deliverable is None or deliverable.kind != DeliverableKind.FILE:
         raise Http404
-    return _serve(deliverable)
+    return serve(deliverable)
 
 
 @login_required
@@ -498,4 +484,4 @@ def progress_file_download(request, pk, file_pk):
     stored = selectors.progress_file_for(request.user, pk, file_pk)
     if stored is None:
         raise Http404
-    return _serve(stored)
+    return serve(stored)

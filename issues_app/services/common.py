@@ -2,14 +2,13 @@
 commit, working-day limits and attachment checks."""
 
 import datetime
-from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.files import upload_error
 from collab.workdays import calendar
 
 from ..errors import IssueError
@@ -89,17 +88,6 @@ def queue_notification(*, recipients, event, template, context, url, problem_id=
 
 
 def validate_attachment(upload) -> None:
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    allowed = [e.lower() for e in settings.ATTACHMENT_ALLOWED_EXTENSIONS]
-    if extension not in allowed:
-        raise IssueError(
-            gettext("“%(name)s”: files of this type are not accepted (allowed: %(allowed)s).")
-            % {"name": upload.name, "allowed": ", ".join(allowed)},
-            field="attachments",
-        )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise IssueError(
-            gettext("“%(name)s” is larger than %(limit)s MB.")
-            % {"name": upload.name, "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field="attachments",
-        )
+    message = upload_error(upload)
+    if message:
+        raise IssueError(message, field="attachments")

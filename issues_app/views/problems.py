@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from collab.core.files import serve
 from collab.org.models import Department
 from requests_app.selectors import request_for_page, visible_requests
 
@@ -472,13 +473,4 @@ def attachment_add(request, pk):
 def attachment_download(request, pk, attachment_pk):
     problem = _problem(request.user, pk)
     attachment = get_object_or_404(ProblemAttachment, pk=attachment_pk, problem=problem)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type or "application/octet-stream",
-    )
+    return serve(attachment)
