@@ -333,3 +333,24 @@ def test_cache_sweep_is_scheduled():
 
     entry = BEAT_SCHEDULE["archive-clean-document-cache"]
     assert entry["task"] == clean_document_cache.name
+
+
+def test_meeting_page_offers_minutes_pdf_only_once_published(demo, running, login):
+    p = graded(demo, running, grade="important")
+    meeting = published_meeting(demo, request=running, problems=[p], decisions={0: "决定"})
+    page = login(demo["secretary"]).get(reverse("issues:meeting", args=[meeting.pk]))
+    body = page.content.decode()
+    assert 'data-testid="minutes-pdf"' in body
+    assert reverse("archive:minutes_pdf", args=[meeting.pk]) in body
+    scheduled = issue_services.schedule_meeting(
+        by=demo["secretary"],
+        title="Later",
+        kind=MeetingKind.COORDINATION,
+        starts_at=timezone.now() + timedelta(days=1),
+        duration_minutes=30,
+        place="Room 1",
+        chair=demo["secretary"],
+        attendees=[],
+    )
+    later = login(demo["secretary"]).get(reverse("issues:meeting", args=[scheduled.pk]))
+    assert 'data-testid="minutes-pdf"' not in later.content.decode()
