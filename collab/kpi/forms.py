@@ -4,6 +4,7 @@ import re
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import periods
 
@@ -30,8 +31,8 @@ class PeriodForm(forms.Form):
     quarter = forms.CharField(
         label=_("Quarter"), required=False, help_text=_("For example 2026-Q2.")
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    start = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DATE)
+    end = forms.DateField(label=pgettext_lazy("period", "Until"), required=False, widget=DATE)
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=None,
