@@ -1,0 +1,552 @@
+"""Meetings and their minutes (会议纪要), and the action items the minutes set, through
+issues_app's selectors, permission predicates and services — the same ones the meeting
+pages use. The executive secretary schedules meetings and keeps the minutes; the group
+leader signs a milestone meeting's resolution; an action item's owner marks it done.
+Meetings are seen by the secretary, the group leader and administrators, and otherwise
+by their chair, attendees and action-item owners: anyone else gets 404."""
+
+from django.db.models import Max
+from django.http import Http404
+from django.utils.translation import gettext
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from issues_app import permissions, selectors, services
+from issues_app.errors import IssueError
+from issues_app.models import (
+    ActionItem,
+    ActionState,
+    Meeting,
+    MeetingEvent,
+    MeetingKind,
+    MeetingState,
+    ProblemState,
+)
+from requests_app.models import State as RequestState
+from requests_app.selectors import visible_requests
+
+from ..base import ApiViewSet
+from ..concurrency import make_etag, not_modified
+from ..schema import (
+    CREATE_ERRORS,
+    ETAG,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+)
+from ..transitions import guarded
+from .meeting_serializers import (
+    ActionItemFilterSerializer,
+    ActionItemSerializer,
+    AgendaBody,
+    DoneBody,
+    MeetingCommentBody,
+    MeetingCreateSerializer,
+    MeetingDetailSerializer,
+    MeetingFilterSerializer,
+    MeetingListSerializer,
+    MeetingReasonBody,
+    MinutesBody,
+)
+
+# The services name fields as the browser forms do.
+API_FIELD = {"duration": "duration_minutes", "actions": "action_items", "comment": "reason"}
+RUNNING_REQUEST_STATES = [RequestState.AWAITING_CONFIRMATION, RequestState.IN_PROGRESS]
+OPEN_PROBLEM_STATES = [ProblemState.REPORTED, ProblemState.OPEN]
+
+
+def meeting_etag(pk: int) -> str:
+    """Every write to a meeting (agenda, minutes, publishing, sign-off, an action item
+    done) is on its timeline, so the last event and the state version it."""
+    row = Meeting.objects.filter(pk=pk).values("state").first()
+    last = MeetingEvent.objects.filter(meeting_id=pk).aggregate(last=Max("pk"))["last"]
+    return make_etag("meeting", pk, row["state"] if row else "", last)
+
+
+def action_item_etag(pk: int) -> str:
+    row = (
+        ActionItem.objects.filter(pk=pk)
+        .values("state", "title", "owner_id", "deadline", "done_at")
+        .first()
+        or {}
+    )
+    return make_etag("action", pk, *(row.get(k) for k in sorted(row)))
+
+
+def _deny():
+    return PermissionDenied(gettext("You are not allowed to do this."))
+
+
+def _api_fields(error: IssueError) -> IssueError:
+    if error.field in API_FIELD:
+        return IssueError(error.message, field=API_FIELD[error.field])
+    return error
+
+
+def _running_requests(user):
+    return visible_requests(user).filter(state__in=RUNNING_REQUEST_STATES)
+
+
+def _open_problems(user):
+    return selectors.visible_problems(user).filter(state__in=OPEN_PROBLEM_STATES)
+
+
+def _doc(summary, body, description=""):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=body,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: MeetingDetailSerializer, **WRITE_ERRORS},
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the meetings you may see: upcoming, past, or minutes due",
+        parameters=[MeetingFilterSerializer],
+        responses={200: MeetingListSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Read a meeting: agenda, attendees, minutes and action items",
+        parameters=[IF_NONE_MATCH, ETAG],
+        responses={
+            200: MeetingDetailSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent."),
+            **READ_ERRORS,
+        },
+    ),
+    create=extend_schema(
+        summary="Schedule a meeting (executive secretary)",
+        description="Attendees are told. A weekly meeting may repeat every week; its agenda "
+        "proposes the open important and major problems and the late requests. A "
+        "milestone meeting names its request and milestone.",
+        request=MeetingCreateSerializer,
+        parameters=[ETAG],
+        responses={201: MeetingDetailSerializer, **CREATE_ERRORS, 409: WRITE_ERRORS[409]},
+    ),
+)
+class MeetingViewSet(ApiViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = MeetingDetailSerializer
+
+    def get_queryset(self):
+        return selectors.visible_meetings(self.request.user)
+
+    def _for_page(self, pk) -> Meeting:
+        meeting = selectors.meeting_for_page(self.request.user, int(pk))
+        if meeting is None:
+            raise Http404
+        return meeting
+
+    def _data(self, meeting):
+        problems, requests = selectors.readable_links(self.request.user, meeting)
+        context = {
+            **self.get_serializer_context(),
+            "readable_problems": problems,
+            "readable_requests": requests,
+        }
+        return MeetingDetailSerializer(meeting, context=context).data
+
+    def _detail(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
+        meeting = self._for_page(pk)
+        headers = {**(headers or {}), "ETag": meeting_etag(meeting.pk)}
+        return Response(self._data(meeting), status=status_code, headers=headers)
+
+    def _transition(self, *, role, allowed, body, run):
+        """visible (404) → role (403) → If-Match (428/412) → state (409) → body (400) →
+        `run(locked_meeting, data)`, which calls the service."""
+        user = self.request.user
+        meeting = self._for_page(self.kwargs["pk"])
+        if not role(user, meeting):
+            raise _deny()
+
+        def validated_run(locked):
+            data = {}
+            if body is not None:
+                serializer = body(data=self.request.data)
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+            try:
+                run(locked, data)
+            except IssueError as error:
+                raise _api_fields(error) from None
+
+        guarded(
+            self.request,
+            model=Meeting,
+            pk=meeting.pk,
+            etag=meeting_etag,
+            allowed=lambda locked: allowed(user, locked),
+            stale=services.meeting_stale_error,
+            run=validated_run,
+            error_class=IssueError,
+        )
+        return self._detail(meeting.pk)
+
+    # --- reading ------------------------------------------------------------------
+
+    def list(self, request):
+        filters = MeetingFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.meeting_list(request.user, view=filters.validated_data["view"])
+        page = self.paginate_queryset(qs)
+        data = MeetingListSerializer(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, pk=None):
+        meeting = self._for_page(pk)
+        etag = meeting_etag(meeting.pk)
+        if not_modified(request, etag):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return Response(self._data(meeting), headers={"ETag": etag})
+
+    # --- scheduling ---------------------------------------------------------------
+
+    def create(self, request):
+        user = request.user
+        if not permissions.can_manage_meetings(user):
+            raise _deny()
+        body = MeetingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        req = None
+        if data.get("request"):
+            req = _running_requests(user).filter(pk=data["request"]).first()
+            if req is None:
+                raise ValidationError(
+                    {"request": [gettext("Choose a running request you can see.")]}
+                )
+        ids = list(dict.fromkeys(data["problems"]))
+        found = {p.pk: p for p in _open_problems(user).filter(pk__in=ids)}
+        if len(found) != len(ids):
+            raise ValidationError({"problems": [gettext("Choose open problems you can see.")]})
+        try:
+            meeting = services.schedule_meeting(
+                by=user,
+                title=data["title"],
+                kind=data["kind"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                place=data["place"],
+                chair=data["chair"],
+                attendees=list(data["attendees"]),
+                request=req,
+                milestone_stage=data["milestone_stage"],
+                problems=[found[pk] for pk in ids],
+                repeat_weekly=data["repeat_weekly"],
+            )
+        except IssueError as error:
+            raise _api_fields(error) from None
+        return self._detail(
+            meeting.pk,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": request.build_absolute_uri(f"{meeting.pk}/")},
+        )
+
+    @_doc(
+        "Add a problem, a request or another topic to the agenda (executive secretary)",
+        AgendaBody,
+    )
+    @action(detail=True, methods=["post"])
+    def agenda(self, request, pk=None):
+        user = request.user
+
+        def run(meeting, data):
+            problem = req = None
+            if data.get("problem"):
+                problem = _open_problems(user).filter(pk=data["problem"]).first()
+                if problem is None:
+                    raise ValidationError(
+                        {"problem": [gettext("Choose an open problem you can see.")]}
+                    )
+            if data.get("request"):
+                req = _running_requests(user).filter(pk=data["request"]).first()
+                if req is None:
+                    raise ValidationError(
+                        {"request": [gettext("Choose a running request you can see.")]}
+                    )
+            services.add_agenda_item(
+                meeting=meeting, by=user, problem=problem, request=req, title=data["title"]
+            )
+
+        return self._transition(
+            role=lambda u, m: permissions.can_manage_meetings(u),
+            allowed=permissions.can_edit_meeting,
+            body=AgendaBody,
+            run=run,
+        )
+
+    # --- minutes ------------------------------------------------------------------
+
+    @_doc(
+        "Save the minutes draft (executive secretary)",
+        MinutesBody,
+        "Attendance, a decision per agenda item, and action items (owner, deadline, "
+        "linked problem or request). Only what is sent changes; the minutes stay a draft "
+        "until published.",
+    )
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, pk=None):
+        user = request.user
+
+        def run(meeting, data):
+            services.save_minutes(
+                meeting=meeting, by=user, **self._minutes_arguments(meeting, data)
+            )
+
+        return self._transition(
+            role=lambda u, m: permissions.can_manage_meetings(u),
+            allowed=permissions.can_edit_meeting,
+            body=MinutesBody,
+            run=run,
+        )
+
+    def _minutes_arguments(self, meeting, data) -> dict:
+        attendees = {a.user.username: a for a in meeting.attendees.select_related("user")}
+        if "present" in data:
+            unknown = [name for name in data["present"] if name not in attendees]
+            if unknown:
+                raise ValidationError(
+                    {
+                        "present": [
+                            gettext("Not invited to this meeting: %(names)s.")
+                            % {"names": ", ".join(unknown)}
+                        ]
+                    }
+                )
+            present_ids = [attendees[name].user_id for name in data["present"]]
+        else:
+            present_ids = [a.user_id for a in attendees.values() if a.present]
+        agenda = set(meeting.agenda.values_list("pk", flat=True))
+        decisions = {}
+        for row in data.get("decisions", []):
+            if row["agenda_item"] not in agenda:
+                raise ValidationError(
+                    {"decisions": [gettext("No such agenda item in this meeting.")]}
+                )
+            decisions[row["agenda_item"]] = row["decision"]
+        return {
+            "summary": data.get("summary", meeting.summary),
+            "present_ids": present_ids,
+            "decisions": decisions,
+            "actions": self._action_rows(meeting, data.get("action_items", [])),
+        }
+
+    def _action_rows(self, meeting, rows):
+        """The service's action rows: a changed item keeps what is not sent; a new one
+        needs a title, an owner and a deadline."""
+        user = self.request.user
+        existing = {a.pk: a for a in meeting.actions.select_related("problem", "request")}
+        problem_ids = {row["problem"] for row in rows if row.get("problem")}
+        request_ids = {row["request"] for row in rows if row.get("request")}
+        problems = (
+            {p.pk: p for p in selectors.visible_problems(user).filter(pk__in=problem_ids)}
+            if problem_ids
+            else {}
+        )
+        requests = (
+            {r.pk: r for r in visible_requests(user).filter(pk__in=request_ids)}
+            if request_ids
+            else {}
+        )
+        result, errors = [], []
+        for row in rows:
+            problems_found = {}
+            current = existing.get(row.get("id")) if row.get("id") else None
+            if row.get("id") and current is None:
+                problems_found["id"] = [gettext("No such action item in this meeting.")]
+            elif current is not None and current.state != ActionState.OPEN:
+                problems_found["id"] = [
+                    gettext("This action item is already “%(state)s”.")
+                    % {"state": current.get_state_display()}
+                ]
+            values = {
+                name: row[name] if name in row else getattr(current, name, None)
+                for name in ("title", "owner", "deadline")
+            }
+            problem = getattr(current, "problem", None)
+            if "problem" in row:
+                problem = problems.get(row["problem"]) if row["problem"] else None
+                if row["problem"] and problem is None:
+                    problems_found["problem"] = [gettext("Choose a problem you can see.")]
+            req = getattr(current, "request", None)
+            if "request" in row:
+                req = requests.get(row["request"]) if row["request"] else None
+                if row["request"] and req is None:
+                    problems_found["request"] = [gettext("Choose a request you can see.")]
+            if not row["remove"]:
+                for name, message in (
+                    ("title", gettext("Say what is to be done.")),
+                    ("owner", gettext("Name the owner.")),
+                    ("deadline", gettext("Set a deadline.")),
+                ):
+                    if not values[name]:
+                        problems_found.setdefault(name, [message])
+            errors.append(problems_found)
+            result.append(
+                {
+                    "id": current.pk if current else None,
+                    **values,
+                    "problem": problem,
+                    "request": req,
+                    "remove": row["remove"],
+                }
+            )
+        if any(errors):
+            raise ValidationError({"action_items": errors})
+        return result
+
+    @_doc(
+        "Publish the minutes (executive secretary)",
+        None,
+        "Published minutes can no longer be changed. Attendees are told, each action item "
+        "goes to its owner, decisions on problems are recorded on the problems, and a "
+        "milestone meeting's resolution goes to the group leader for signature.",
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._transition(
+            role=lambda u, m: permissions.can_manage_meetings(u),
+            allowed=permissions.can_publish,
+            body=None,
+            run=lambda m, d: services.publish_minutes(meeting=m, by=request.user),
+        )
+
+    @_doc("Cancel the meeting, with the reason (executive secretary)", MeetingReasonBody)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(
+            role=lambda u, m: permissions.can_manage_meetings(u),
+            allowed=permissions.can_cancel_meeting,
+            body=MeetingReasonBody,
+            run=lambda m, d: services.cancel_meeting(
+                meeting=m, by=request.user, reason=d["reason"]
+            ),
+        )
+
+    @_doc("Sign a milestone meeting's resolution (coordination group leader)", MeetingCommentBody)
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request, pk=None):
+        return self._transition(
+            role=lambda u, m: m.kind == MeetingKind.MILESTONE and u.is_group_leader,
+            allowed=permissions.can_sign_off,
+            body=MeetingCommentBody,
+            run=lambda m, d: services.sign_off(meeting=m, by=request.user, **d),
+        )
+
+
+# --- action items ------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your action items from published minutes, soonest deadline first",
+        parameters=[ActionItemFilterSerializer],
+        responses={200: ActionItemSerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="Read an action item of a meeting you may see",
+        parameters=[ETAG],
+        responses={200: ActionItemSerializer, **READ_ERRORS},
+    ),
+)
+class ActionItemViewSet(ApiViewSet):
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = ActionItemSerializer
+
+    def get_queryset(self):
+        return (
+            ActionItem.objects.filter(
+                meeting__in=selectors.visible_meetings(self.request.user).values("pk")
+            )
+            .select_related("meeting", "owner", "problem__request", "request", "done_by")
+            .order_by("deadline", "pk")
+        )
+
+    def _context(self, items) -> dict:
+        """Which linked problems and requests the reader may see: two queries per page."""
+        user = self.request.user
+        problem_ids = {a.problem_id for a in items if a.problem_id}
+        request_ids = {a.request_id for a in items if a.request_id}
+        problems = set(
+            selectors.visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
+            if problem_ids
+            else ()
+        )
+        requests = set(
+            visible_requests(user).filter(pk__in=request_ids).values_list("pk", flat=True)
+            if request_ids
+            else ()
+        )
+        return {
+            **self.get_serializer_context(),
+            "readable_problems": problems,
+            "readable_requests": requests,
+        }
+
+    def _item(self, pk) -> ActionItem:
+        item = self.get_queryset().filter(pk=int(pk)).first()
+        if item is None:
+            raise Http404
+        return item
+
+    def _detail(self, pk):
+        item = self._item(pk)
+        data = ActionItemSerializer(item, context=self._context([item])).data
+        return Response(data, headers={"ETag": action_item_etag(item.pk)})
+
+    def list(self, request):
+        filters = ActionItemFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = self.get_queryset().filter(owner=request.user, meeting__state=MeetingState.PUBLISHED)
+        if filters.validated_data.get("state"):
+            qs = qs.filter(state=filters.validated_data["state"])
+        page = list(self.paginate_queryset(qs))
+        data = ActionItemSerializer(page, many=True, context=self._context(page)).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request, pk=None):
+        return self._detail(pk)
+
+    @extend_schema(
+        summary="Mark your action item done",
+        request=DoneBody,
+        parameters=[IF_MATCH, ETAG],
+        responses={200: ActionItemSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        user = request.user
+        item = self._item(pk)
+        if item.owner_id != user.pk:
+            raise _deny()
+
+        def stale(locked):
+            if locked.state == ActionState.OPEN:
+                return gettext("The minutes are not published yet.")
+            return gettext("This action item is already “%(state)s”.") % {
+                "state": locked.get_state_display()
+            }
+
+        def run(locked):
+            body = DoneBody(data=request.data)
+            body.is_valid(raise_exception=True)
+            services.complete_action(action=locked, by=user, note=body.validated_data["note"])
+
+        guarded(
+            request,
+            model=ActionItem,
+            pk=item.pk,
+            etag=action_item_etag,
+            allowed=lambda locked: permissions.can_complete_action(user, locked),
+            stale=stale,
+            run=run,
+            error_class=IssueError,
+        )
+        return self._detail(item.pk)
