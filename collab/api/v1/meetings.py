@@ -7,13 +7,14 @@ by their chair, attendees and action-item owners: anyone else gets 404."""
 
 from django.db.models import Max
 from django.http import Http404
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from archive_app import services as archive_services
 from issues_app import permissions, selectors, services
 from issues_app.errors import IssueError
 from issues_app.models import (
@@ -30,6 +31,7 @@ from requests_app.selectors import visible_requests
 
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
+from ..errors import InvalidTransition
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
@@ -38,8 +40,10 @@ from ..schema import (
     LIST_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    error_response,
 )
 from ..transitions import guarded
+from .ledgers import DOCUMENT_RESPONSES, document_response
 from .meeting_serializers import (
     ActionItemFilterSerializer,
     ActionItemSerializer,
@@ -429,6 +433,29 @@ class MeetingViewSet(ApiViewSet):
                 meeting=m, by=request.user, reason=d["reason"]
             ),
         )
+
+    @extend_schema(
+        summary="Ask for the published minutes as PDF",
+        description="Rendered in the background in the request's language; linked problems "
+        "and requests you may not see appear without their titles.",
+        request=None,
+        responses={
+            **DOCUMENT_RESPONSES,
+            **READ_ERRORS,
+            409: error_response("The minutes are not published (invalid_transition)."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def pdf(self, request, pk=None):
+        meeting = self._for_page(pk)
+        document = archive_services.request_minutes(
+            by=request.user, meeting_id=meeting.pk, language=get_language() or "en"
+        )
+        if document is None:
+            raise InvalidTransition(
+                gettext("The minutes are not published yet."), current_state=meeting.state
+            )
+        return document_response(request, document)
 
     @_doc("Sign a milestone meeting's resolution (coordination group leader)", MeetingCommentBody)
     @action(detail=True, methods=["post"], url_path="sign-off")
