@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
+# Parallel test processes (pytest-xdist); each gets its own test database.
+TEST_WORKERS ?= 2
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Services suite: the PostgreSQL and Redis that run on loopback (overridable).
@@ -79,7 +81,7 @@ run: setup
 	wait
 
 test: $(STAMP) syslibs testtools messages
-	$(PY) -m pytest --ignore=tests/services $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/services -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-services: $(STAMP) syslibs messages
 	DATABASE_URL=$(SERVICES_DATABASE_URL) REDIS_URL=$(SERVICES_REDIS_URL) CELERY_EAGER=0 \

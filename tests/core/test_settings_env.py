@@ -35,8 +35,19 @@ def test_env_int_rejects_text(monkeypatch):
         env.env_int("EMAIL_PORT", 25)
 
 
+# What a plain shell on a server has: none of the variables the test run itself sets
+# (browser tests allow synchronous ORM calls inside Playwright's event loop, for one).
+TEST_ONLY = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "CELERY_EAGER"}
+
+
+def _server_env(**extra) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
+    environ.update(extra)
+    return environ
+
+
 def _start(settings_module: str, **extra_env) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    environ = _server_env()
     environ.update(extra_env)
     environ["DJANGO_SETTINGS_MODULE"] = settings_module
     return subprocess.run(
@@ -62,8 +73,7 @@ def test_prod_startup_without_secret_key_stops_with_the_variable_name():
 
 
 def test_prod_check_deploy_reports_no_warnings_with_real_secret(tmp_path):
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    environ.update(
+    environ = _server_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         DJANGO_SETTINGS_MODULE="collab.settings.prod",
         SECRET_KEY="k3#Vb9!qLz2@Xr7$Wm5^Tn8&Yp4*Hs6(Jd1)Gf0_Ac-Ue+Io=Pl;Ok:Nj<Mh>",
@@ -82,8 +92,7 @@ def test_prod_check_deploy_reports_no_warnings_with_real_secret(tmp_path):
 
 
 def test_default_database_is_sqlite_file_and_broker_filesystem_without_env():
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    environ["DJANGO_SETTINGS_MODULE"] = "collab.settings.dev"
+    environ = _server_env(DJANGO_SETTINGS_MODULE="collab.settings.dev")
     code = (
         "import django;django.setup();from django.conf import settings as s;"
         "print(s.DATABASES['default']['ENGINE']);print(s.CELERY_BROKER_URL)"
