@@ -5,12 +5,13 @@ from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
-from .env import env_bool
+from .env import env_bool, env_str
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="collab-media-"))
+# A throw-away folder per run; the services suite hands it to its worker process.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or tempfile.mkdtemp(prefix="collab-media-"))
 AXES_ENABLED = True
 # The services suite sets CELERY_EAGER=0 so tasks really travel through Redis to a worker.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER", True)

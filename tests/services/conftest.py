@@ -67,6 +67,7 @@ class WorkerProcess:
                 ),
                 "REDIS_URL": settings.REDIS_URL,
                 "CELERY_EAGER": "0",
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             }
         )
         env.update(self.extra_env)
