@@ -60,3 +60,38 @@ def test_shell_fits_a_phone_width(browser, live_server, demo_users):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     context.close()
+
+
+def test_list_pages_fit_a_phone_width(browser, live_server, demo_users):
+    from collab.core.demo import seed_domain
+
+    seed_domain(demo_users)
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("#id_username", "secretary")
+    page.fill("#id_password", "collab-demo")
+    page.click("#login-form button[type=submit]")
+    for path in ["/", "/requests/", "/tasks/", "/problems/", "/meetings/", "/ledgers/", "/kpi/"]:
+        page.goto(live_server.url + path)
+        expect(page.locator("h1").first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+        # Every table either fits or scrolls sideways on its own: no column is cut off.
+        clipped = page.evaluate(HIDDEN_TABLE_COLUMNS)
+        assert clipped == [], (path, clipped)
+    context.close()
+
+
+HIDDEN_TABLE_COLUMNS = """
+() => Array.from(document.querySelectorAll("main table")).filter((table) => {
+  if (table.getBoundingClientRect().right <= window.innerWidth + 1) return false;
+  for (let el = table; el && el !== document.body; el = el.parentElement) {
+    const style = getComputedStyle(el);
+    if (["auto", "scroll"].includes(style.overflowX) && el.scrollWidth > el.clientWidth) {
+      return false;
+    }
+  }
+  return true;
+}).map((table) => table.className || table.id || "table")
+"""
