@@ -310,3 +310,23 @@ def test_list_queries_constant_for_1_and_30(demo, api):
     thirty, total = count()
     assert total == 30
     assert one == thirty
+
+
+def test_attachment_downloads_for_those_who_see_the_problem(demo, api):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    request = running_request(demo, confidential=True)
+    problem = report(demo, request, by="te_liaison", files=[upload])
+    client = api(demo["pd_head"])
+    [attachment] = client.get(f"/api/v1/problems/{problem.pk}/").json()["attachments"]
+    assert attachment["name"] == "plan.pdf"
+    response = client.get(attachment["download_url"], HTTP_ACCEPT="application/pdf")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 plan"
+    assert "plan.pdf" in response["Content-Disposition"]
+    response = api(demo["secretary"]).get(attachment["download_url"])  # not named on it
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    other = f"/api/v1/problems/{problem.pk}/attachments/{attachment['id'] + 1}/"
+    assert client.get(other).status_code == 404

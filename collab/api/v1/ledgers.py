@@ -123,7 +123,9 @@ class ProgressFilterSerializer(serializers.Serializer):
     )
     overdue = serializers.BooleanField(required=False, default=False)
     sort = serializers.ChoiceField(
-        choices=list(selectors.SORTS), required=False, help_text="Default: -submitted."
+        choices=[value for value, _label in LedgerFilterForm.base_fields["sort"].choices],
+        required=False,
+        help_text="Default: -submitted.",
     )
 
 

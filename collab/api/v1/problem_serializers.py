@@ -130,12 +130,25 @@ class EntrySerializer(serializers.ModelSerializer):
 class ProblemAttachmentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
     uploaded_by = UserRefSerializer(read_only=True)
+    download_url = serializers.SerializerMethodField()
     web_url = serializers.SerializerMethodField(help_text="Download in the browser.")
 
     class Meta:
         model = ProblemAttachment
-        fields = ["id", "name", "size", "content_type", "uploaded_by", "uploaded_at", "web_url"]
+        fields = [
+            "id",
+            "name",
+            "size",
+            "content_type",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
+            "web_url",
+        ]
         read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        return reverse("api:problem-attachment", args=[attachment.problem_id, attachment.pk])
 
     def get_web_url(self, attachment) -> str:
         return reverse("issues:problem_attachment", args=[attachment.problem_id, attachment.pk])

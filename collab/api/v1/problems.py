@@ -4,9 +4,15 @@ services — the same ones the problem pages use. A problem is visible exactly w
 request is (confidential ones included): anyone else gets 404."""
 
 from django.db.models import F, Max
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -186,6 +192,41 @@ class ProblemViewSet(ApiViewSet):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         data = ProblemDetailSerializer(problem, context=self.get_serializer_context()).data
         return Response(data, headers={"ETag": etag})
+
+    def perform_content_negotiation(self, request, force=False):
+        # A client asking for a file's own type gets the file, and any error as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "attachment"
+        )
+
+    @extend_schema(
+        summary="Download one of the problem's attachments",
+        parameters=[
+            OpenApiParameter("attachment_pk", OpenApiTypes.INT, OpenApiParameter.PATH),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **READ_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"attachments/(?P<attachment_pk>[0-9]{1,18})",
+        url_name="attachment",
+    )
+    def attachment(self, request, pk=None, attachment_pk=None):
+        problem = self._for_page(pk)
+        found = next((a for a in problem.attachments.all() if a.pk == int(attachment_pk)), None)
+        if found is None:
+            raise Http404
+        try:
+            handle = found.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=found.original_name,
+            content_type=found.content_type or "application/octet-stream",
+        )
 
     # --- reporting ----------------------------------------------------------------
 
