@@ -242,7 +242,9 @@ class ExportBody(serializers.Serializer):
 def document_response(http_request, document) -> Response:
     """200 with the finished file's links, or 202 while it waits in the queue."""
     # With an eager queue (or a quick worker) the file may already be there.
-    document.refresh_from_db()
+    document.refresh_from_db(
+        fields=["status", "progress", "rows", "size", "pages", "file", "finished_at"]
+    )
     data = DocumentSerializer(document).data
     code = status.HTTP_200_OK if document.is_ready else status.HTTP_202_ACCEPTED
     location = http_request.build_absolute_uri(data["status_url"])
@@ -351,7 +353,8 @@ class DocumentViewSet(ApiViewSet):
     lookup_value_regex = r"[0-9a-f]{64}"
 
     def _readable(self, key) -> Document:
-        document = Document.objects.filter(key=key).first()
+        # Never the snapshot: a queued ledger's rows can be large.
+        document = Document.objects.defer("payload").filter(key=key).first()
         if document is None or not permissions.can_download(self.request.user, document):
             raise Http404
         return document

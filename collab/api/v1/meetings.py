@@ -361,12 +361,12 @@ class MeetingViewSet(ApiViewSet):
         )
         result, errors = [], []
         for row in rows:
-            problems_found = {}
+            item_errors = {}
             current = existing.get(row.get("id")) if row.get("id") else None
             if row.get("id") and current is None:
-                problems_found["id"] = [gettext("No such action item in this meeting.")]
+                item_errors["id"] = [gettext("No such action item in this meeting.")]
             elif current is not None and current.state != ActionState.OPEN:
-                problems_found["id"] = [
+                item_errors["id"] = [
                     gettext("This action item is already “%(state)s”.")
                     % {"state": current.get_state_display()}
                 ]
@@ -378,12 +378,12 @@ class MeetingViewSet(ApiViewSet):
             if "problem" in row:
                 problem = problems.get(row["problem"]) if row["problem"] else None
                 if row["problem"] and problem is None:
-                    problems_found["problem"] = [gettext("Choose a problem you can see.")]
+                    item_errors["problem"] = [gettext("Choose a problem you can see.")]
             req = getattr(current, "request", None)
             if "request" in row:
                 req = requests.get(row["request"]) if row["request"] else None
                 if row["request"] and req is None:
-                    problems_found["request"] = [gettext("Choose a request you can see.")]
+                    item_errors["request"] = [gettext("Choose a request you can see.")]
             if not row["remove"]:
                 for name, message in (
                     ("title", gettext("Say what is to be done.")),
@@ -391,8 +391,8 @@ class MeetingViewSet(ApiViewSet):
                     ("deadline", gettext("Set a deadline.")),
                 ):
                     if not values[name]:
-                        problems_found.setdefault(name, [message])
-            errors.append(problems_found)
+                        item_errors.setdefault(name, [message])
+            errors.append(item_errors)
             result.append(
                 {
                     "id": current.pk if current else None,
