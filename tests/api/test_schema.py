@@ -2,6 +2,7 @@
 operation against the in-process app (no network) finds no server error."""
 
 import datetime
+import re
 
 import pytest
 import schemathesis
@@ -103,7 +104,10 @@ def test_docs_are_served_from_local_assets(client):
     for url in ("/api/docs/", "/api/redoc/"):
         html = client.get(url).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html, url
-        assert "cdn" not in html.lower(), url
+        # Every script, stylesheet and image comes from this server (no CDN); random
+        # tokens in the page may spell anything, so look at the addresses themselves.
+        external = re.findall(r'(?:src|href)\s*=\s*["\']((?:https?:)?//[^"\']+)', html)
+        assert external == [], (url, external)
     asset = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert asset.status_code == 200
 

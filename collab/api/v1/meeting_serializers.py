@@ -16,6 +16,7 @@ from rest_framework import serializers
 from issues_app import permissions
 from issues_app.models import (
     ActionItem,
+    ActionState,
     AgendaItem,
     Meeting,
     MeetingAttendee,
@@ -287,7 +288,7 @@ class MeetingFilterSerializer(serializers.Serializer):
 
 class ActionItemFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
-        choices=[("open", _("Open")), ("done", _("Done")), ("cancelled", _("Cancelled"))],
+        choices=ActionState.choices,
         required=False,
     )
 
