@@ -81,7 +81,9 @@ def test_chinese_catalogue_covers_every_marked_string(tmp_path):
 def test_chinese_catalogue_passes_msgfmt_check():
     """GNU msgfmt is stricter than the Python reader: header, format strings, syntax."""
     if shutil.which("msgfmt") is None:
-        pytest.fail("The catalogue check needs GNU gettext: `apt-get install gettext`.", pytrace=False)
+        pytest.fail(
+            "The catalogue check needs GNU gettext: `apt-get install gettext`.", pytrace=False
+        )
     result = subprocess.run(
         ["msgfmt", "--check", "-o", os.devnull, str(PO)], capture_output=True, text=True, timeout=60
     )
