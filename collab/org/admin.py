@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, ProtectedError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from guardian.admin import GuardedModelAdminMixin
@@ -40,7 +41,7 @@ class DepartmentAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
     search_fields = ("code", "name_zh", "name_en")
     autocomplete_fields = ("head", "liaison", "leader")
     inlines = [MemberInline]
-    actions = ["deactivate", "activate"]
+    actions = ["deactivate", "activate", "delete_unused"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_members=Count("members"))
@@ -55,16 +56,43 @@ class DepartmentAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_queryset(self, request, queryset):
-        kept = [d for d in queryset if department_has_records(d)]
+    def get_actions(self, request):
+        # Django's bulk delete stops at the first protected record; ours explains it.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(
+        description=_("Delete selected departments without records"), permissions=["delete"]
+    )
+    def delete_unused(self, request, queryset):
+        kept, deleted = [], 0
+        for department in queryset:
+            if department_has_records(department):
+                kept.append(department.code)
+                continue
+            try:
+                with transaction.atomic():
+                    department.delete()
+            except ProtectedError:
+                kept.append(department.code)
+                continue
+            deleted += 1
+        if deleted:
+            self.message_user(
+                request,
+                ngettext("%d department deleted.", "%d departments deleted.", deleted) % deleted,
+            )
         if kept:
             self.message_user(
                 request,
-                _("Departments with requests cannot be deleted; deactivate them instead: %s")
-                % ", ".join(d.code for d in kept),
+                _(
+                    "Departments with requests or people cannot be deleted; deactivate them "
+                    "instead: %s"
+                )
+                % ", ".join(kept),
                 messages.ERROR,
             )
-        queryset.exclude(pk__in=[d.pk for d in kept]).delete()
 
     @admin.action(description=_("Deactivate selected departments"))
     def deactivate(self, request, queryset):

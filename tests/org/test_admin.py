@@ -107,3 +107,39 @@ def test_admin_object_permissions_page_available(admin_client_demo):
 def test_non_staff_cannot_open_admin(login, demo):
     response = login(demo["secretary"]).get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_admin_cannot_delete_department_with_requests_and_offers_deactivation(
+    admin_client_demo, demo
+):
+    from tests.requests_app.factories import make_request
+
+    make_request(demo, requester="mt_staff", to=("TE",))
+    mt = Department.objects.get(code="MT")
+    te = Department.objects.get(code="TE")
+    fi = Department.objects.get(code="FI")
+
+    # The requesting and the addressed department are kept: no delete page, no button.
+    for department in (mt, te):
+        url = reverse("admin:org_department_delete", args=[department.pk])
+        assert admin_client_demo.get(url).status_code == 403
+        change = admin_client_demo.get(reverse("admin:org_department_change", args=[department.pk]))
+        assert f"/admin/org/department/{department.pk}/delete/" not in change.content.decode()
+    # The bulk action refuses them with a message and deletes only the others.
+    for user in fi.members.all():
+        user.department = None
+        user.save()
+    response = admin_client_demo.post(
+        reverse("admin:org_department_changelist"),
+        {"action": "delete_unused", "_selected_action": [mt.pk, fi.pk, te.pk]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert set(Department.objects.filter(pk__in=[mt.pk, te.pk]).values_list("code", flat=True)) == {
+        "MT",
+        "TE",
+    }
+    assert not Department.objects.filter(pk=fi.pk).exists()
+    assert "1 department deleted." in body
+    assert "deactivate them instead: MT, TE" in body
