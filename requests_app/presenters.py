@@ -91,6 +91,7 @@ def detail_context(user, obj) -> dict:
         "submit": permissions.can_submit(user, obj),
         "review": permissions.can_review(user, obj),
         "withdraw": permissions.can_withdraw(user, obj),
+        "cancel": permissions.can_cancel(user, obj),
         "attach": permissions.can_add_attachment(user, obj),
         "grant": permissions.can_grant_access(user, obj),
     }

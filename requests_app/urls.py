@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/return/", views.send_back, name="return"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/departments/<int:rd_pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/departments/<int:rd_pk>/ask/", views.ask, name="ask"),
     path("<int:pk>/questions/<int:clarification_pk>/reply/", views.reply, name="reply"),

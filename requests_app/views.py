@@ -295,6 +295,24 @@ def send_back(request, pk):
 
 
 @login_required
+def cancel(request, pk):
+    def run(obj, user, comment):
+        services.cancel_request(request=obj, by=user, comment=comment)
+        messages.success(request, gettext("Request cancelled."))
+
+    return _action(
+        request,
+        pk,
+        role=permissions.is_division_leader,
+        allowed=permissions.can_cancel,
+        run=run,
+        title=gettext("Cancel the request"),
+        button=gettext("Cancel the request"),
+        comment_required=True,
+    )
+
+
+@login_required
 def withdraw(request, pk):
     def run(obj, user, comment):
         services.withdraw_request(request=obj, by=user, comment=comment)
