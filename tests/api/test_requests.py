@@ -303,6 +303,27 @@ def test_withdraw_by_requester(demo, api):
     assert Request.objects.get(pk=request.pk).state == State.WITHDRAWN
 
 
+def test_cancel_by_division_leader_needs_a_reason(demo, api):
+    request = make_request(demo, stage="in_progress")
+    leader = api(demo["leader1"])
+    missing = post_action(leader, request.pk, "cancel")
+    assert missing.status_code == 400
+    assert "comment" in missing.json()["error"]["fields"]
+    done = post_action(leader, request.pk, "cancel", {"comment": "Budget withdrawn."})
+    assert done.status_code == 200
+    assert Request.objects.get(pk=request.pk).state == State.CANCELLED
+    again = post_action(leader, request.pk, "cancel", {"comment": "Again."})
+    assert again.status_code == 409
+    assert again.json()["error"]["current_state"] == State.CANCELLED
+
+
+def test_cancel_by_requester_is_forbidden(demo, api):
+    request = make_request(demo, stage="in_progress")
+    response = post_action(api(demo["mt_staff"]), request.pk, "cancel", {"comment": "x"})
+    assert response.status_code == 403
+    assert Request.objects.get(pk=request.pk).state == State.IN_PROGRESS
+
+
 # --- list, filters, search, ordering ------------------------------------------------
 
 

@@ -292,6 +292,10 @@ class RequiredCommentSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text=_("Say what needs to change."))
 
 
+class ReasonSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text=_("Why the request is cancelled."))
+
+
 class DepartmentAnswerSerializer(serializers.Serializer):
     department = serializers.CharField(
         required=False,

@@ -38,6 +38,7 @@ from .request_serializers import (
     CommentSerializer,
     DepartmentAnswerSerializer,
     QuestionSerializer,
+    ReasonSerializer,
     RequestDetailSerializer,
     RequestFilterSerializer,
     RequestListSerializer,
@@ -247,6 +248,19 @@ class RequestViewSet(ApiViewSet):
             allowed=permissions.can_withdraw,
             body=CommentSerializer,
             run=lambda o, d: services.withdraw_request(request=o, by=request.user, **d),
+        )
+
+    @_transition_doc("Cancel (division leader, while in progress)", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        obj = self._visible(pk)
+        if not permissions.is_division_leader(request.user, obj):
+            raise _deny()
+        return self._run(
+            obj,
+            allowed=permissions.can_cancel,
+            body=ReasonSerializer,
+            run=lambda o, d: services.cancel_request(request=o, by=request.user, **d),
         )
 
     # --- the addressed departments answer ----------------------------------------
