@@ -1,5 +1,6 @@
 """My work: what problems and meetings wait on a person. A fixed number of queries."""
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -78,29 +79,32 @@ def work_items(user) -> list[WorkItem]:
                 )
             )
 
-    for p in visible.filter(state=ProblemState.OPEN, owner=user).select_related("request"):
-        items.append(
-            WorkItem(problem_kind, title(p), _problem_url(p.pk), _owner_action(p), p.due_at)
-        )
-
-    for p in visible.filter(state=ProblemState.RESOLVED, reporter=user).select_related("request"):
-        items.append(
-            WorkItem(
-                problem_kind,
-                title(p),
-                _problem_url(p.pk),
-                gettext("Confirm the resolution or reopen"),
-                None,
-            )
-        )
-
-    referred = visible.filter(
-        state=ProblemState.OPEN, referred_to=user, ruled_at__isnull=True
+    # What the person owns, must confirm or must rule on: one query over the visible
+    # problems (the visibility filter is the costly part to build), sorted out here.
+    mine = visible.filter(
+        Q(state=ProblemState.OPEN, owner=user)
+        | Q(state=ProblemState.RESOLVED, reporter=user)
+        | Q(state=ProblemState.OPEN, referred_to=user, ruled_at__isnull=True)
     ).select_related("request")
-    for p in referred:
-        items.append(
-            WorkItem(problem_kind, title(p), _problem_url(p.pk), gettext("Give a ruling"), None)
-        )
+    for p in mine.order_by("pk"):
+        if p.state == ProblemState.OPEN and p.owner_id == user.pk:
+            items.append(
+                WorkItem(problem_kind, title(p), _problem_url(p.pk), _owner_action(p), p.due_at)
+            )
+        if p.state == ProblemState.RESOLVED and p.reporter_id == user.pk:
+            items.append(
+                WorkItem(
+                    problem_kind,
+                    title(p),
+                    _problem_url(p.pk),
+                    gettext("Confirm the resolution or reopen"),
+                    None,
+                )
+            )
+        if p.state == ProblemState.OPEN and p.referred_to_id == user.pk and p.ruled_at is None:
+            items.append(
+                WorkItem(problem_kind, title(p), _problem_url(p.pk), gettext("Give a ruling"), None)
+            )
 
     action_kind = gettext("Action item")
     for a in open_actions_of(user).select_related("meeting"):
