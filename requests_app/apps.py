@@ -10,8 +10,9 @@ class RequestsConfig(AppConfig):
     def ready(self):
         from collab.core import demo, inbox
 
-        from . import selectors
+        from . import reminders, selectors
         from .demo import seed_requests
 
         inbox.register(selectors.work_items)
+        reminders.register()
         demo.SEEDERS.append(seed_requests)

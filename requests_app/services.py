@@ -14,7 +14,7 @@ from guardian.shortcuts import assign_perm
 
 from collab.core.files import upload_error
 
-from . import permissions
+from . import permissions, reminders
 from .errors import RequestError
 from .models import (
     Answer,
@@ -346,14 +346,15 @@ def _reach_departments(request, *, at) -> None:
         request=request,
         extra={"due": due.isoformat()},
     )
+    reminders.response_due(request=request, start=at)
 
 
-def approve_request(*, request, by, comment="") -> Request:
+def approve_request(*, request, by, comment="", now=None) -> Request:
     """Level-1 (requesting head) or level-2 (division leader) approval, by state."""
     if not permissions.is_reviewer_role(by, request):
         raise _deny()
     with transaction.atomic():
-        now = timezone.now()
+        now = now or timezone.now()
         if permissions.can_head_review(by, request):
             skip = (
                 request.type == RequestType.URGENT
@@ -402,6 +403,7 @@ def return_request(*, request, by, comment) -> Request:
         level = 1 if request.state == State.HEAD_REVIEW else 2
         _fire(request, "return_to_requester")
         _log(request, events.RETURNED, by=by, comment=comment, data={"level": level})
+        reminders.confirmation_over(request=request)
         queue_notification(
             recipients=[request.requester],
             event="requests.request.returned",
@@ -412,12 +414,14 @@ def return_request(*, request, by, comment) -> Request:
     return request
 
 
-def withdraw_request(*, request, by, comment="") -> Request:
+def withdraw_request(*, request, by, comment="", now=None) -> Request:
     if not permissions.is_requester(by, request):
         raise _deny()
     with transaction.atomic():
+        now = now or timezone.now()
         _fire(request, "withdraw")
-        _log(request, events.WITHDRAWN, by=by, comment=comment)
+        _log(request, events.WITHDRAWN, by=by, comment=comment, at=now)
+        reminders.confirmation_over(request=request, now=now)
     return request
 
 
@@ -429,7 +433,7 @@ def _locked(request) -> Request:
     return Request.objects.select_for_update().get(pk=request.pk)
 
 
-def answer_department(*, request_department, by, answer, text="") -> Request:
+def answer_department(*, request_department, by, answer, text="", now=None) -> Request:
     if answer not in (Answer.CONFIRMED, Answer.ADJUSTMENT, Answer.DECLINED):
         raise RequestError(gettext("Choose an answer."), field="answer")
     if answer != Answer.CONFIRMED and not (text or "").strip():
@@ -452,7 +456,7 @@ def answer_department(*, request_department, by, answer, text="") -> Request:
                     }
                 )
             raise stale_error(request)
-        now = timezone.now()
+        now = now or timezone.now()
         rd.answer = answer
         rd.answer_text = text or ""
         rd.answered_by = by
@@ -467,6 +471,7 @@ def answer_department(*, request_department, by, answer, text="") -> Request:
             Answer.DECLINED: events.DEPARTMENT_DECLINED,
         }[answer]
         _log(request, verb, by=by, comment=text, at=now, data={"department": rd.department.code})
+        reminders.response_done(request_department=rd, now=now)
 
         if answer != Answer.CONFIRMED:
             _fire(request, "return_from_confirmation")
@@ -485,6 +490,7 @@ def answer_department(*, request_department, by, answer, text="") -> Request:
                 request=request,
                 extra={"actor": by.name, "comment": text},
             )
+            reminders.confirmation_over(request=request, now=now)
         elif not request.departments.exclude(answer=Answer.CONFIRMED).exists():
             _fire(request, "start")
             _log(request, events.STARTED, by=None, at=now)
@@ -500,11 +506,12 @@ def answer_department(*, request_department, by, answer, text="") -> Request:
                 request=request,
                 extra={},
             )
+            reminders.confirmation_over(request=request, now=now)
     request_department.refresh_from_db()
     return request
 
 
-def ask_clarification(*, request_department, by, question) -> Clarification:
+def ask_clarification(*, request_department, by, question, now=None) -> Clarification:
     if not (question or "").strip():
         raise RequestError(gettext("Write the question."), field="question")
     if not permissions.may_answer_for(by, request_department):
@@ -514,7 +521,7 @@ def ask_clarification(*, request_department, by, question) -> Clarification:
         rd = RequestDepartment.objects.get(pk=request_department.pk)
         if not permissions.can_answer(by, request, rd):
             raise stale_error(request)
-        now = timezone.now()
+        now = now or timezone.now()
         clarification = Clarification.objects.create(
             request=request,
             request_department=rd,
@@ -538,10 +545,11 @@ def ask_clarification(*, request_department, by, question) -> Clarification:
             request=request,
             extra={"actor": by.name, "question": question},
         )
+        reminders.clarification_due(clarification=clarification)
     return clarification
 
 
-def answer_clarification(*, clarification, by, answer) -> Clarification:
+def answer_clarification(*, clarification, by, answer, now=None) -> Clarification:
     if not (answer or "").strip():
         raise RequestError(gettext("Write the answer."), field="answer")
     if not permissions.is_requester(by, clarification.request):
@@ -559,7 +567,7 @@ def answer_clarification(*, clarification, by, answer) -> Clarification:
             )
         if not permissions.can_reply_clarification(by, request, clarification):
             raise stale_error(request)
-        now = timezone.now()
+        now = now or timezone.now()
         clarification.answer = answer
         clarification.answered_by = by
         clarification.answered_at = now
@@ -579,6 +587,7 @@ def answer_clarification(*, clarification, by, answer) -> Clarification:
             request=request,
             extra={"actor": by.name, "answer": answer},
         )
+        reminders.clarification_done(clarification=clarification, now=now)
     return clarification
 
 

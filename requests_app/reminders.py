@@ -1,0 +1,220 @@
+"""Reminders for requests, on the notification centre's engine (collab.notify.reminders):
+
+- `requests.response`: each addressed department answers within 24 / 48 / 72 calendar
+  hours by priority (DOMAIN §2, §8); before / at the deadline to the department's
+  contact person and liaison, then escalated to its head. Armed when the request
+  reaches the departments, stopped by that department's answer or when the request
+  leaves awaiting-confirmation.
+- `requests.clarification`: the requester answers a question within 24 h (DOMAIN §3);
+  escalated to the requesting department's head. Armed when the question is asked,
+  stopped by the answer or when the request leaves awaiting-confirmation.
+
+Only people who may see the request are reminded (confidential requests: the people
+named on them), checked when arming and again when sending."""
+
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from collab.notify import reminders as engine
+
+from .models import Answer, Clarification, Priority, Request, RequestDepartment, State
+
+RESPONSE = "requests.response"
+CLARIFICATION = "requests.clarification"
+
+
+def _visible_ids(user, request_ids) -> set[int]:
+    from .selectors import visible_requests
+
+    if user is None or not user.is_active:
+        return set()
+    return set(visible_requests(user).filter(pk__in=request_ids).values_list("pk", flat=True))
+
+
+def _allowed(request, people) -> list:
+    """Distinct, active people who may see `request`."""
+    return [
+        user
+        for user in dict.fromkeys(p for p in people if p is not None)
+        if request.pk in _visible_ids(user, [request.pk])
+    ]
+
+
+def _urgent(request) -> bool:
+    # High priority answers within 24 calendar hours: not held back to office hours.
+    return request.priority == Priority.HIGH
+
+
+# --- arming and stopping (called by services, inside their transaction) -------------
+
+
+def response_due(*, request, start) -> None:
+    """Arm the response deadline of every department the request has just reached."""
+    rds = request.departments.filter(response_due__isnull=False).select_related(
+        "contact", "department__liaison", "department__head"
+    )
+    for rd in rds:
+        engine.schedule_deadline(
+            kind=RESPONSE,
+            target=rd,
+            due_at=rd.response_due,
+            recipients=_allowed(request, [rd.contact, rd.department.liaison]),
+            escalate_to=_allowed(request, [rd.department.head]),
+            urgent=_urgent(request),
+            start=start,
+        )
+
+
+def response_done(*, request_department, now=None) -> None:
+    engine.cancel_reminders(kind=RESPONSE, target=request_department, now=now)
+
+
+def clarification_due(*, clarification) -> None:
+    request = clarification.request
+    engine.schedule_deadline(
+        kind=CLARIFICATION,
+        target=clarification,
+        due_at=clarification.answer_due,
+        recipients=_allowed(request, [request.requester]),
+        escalate_to=_allowed(request, [request.requesting_department.head]),
+        urgent=_urgent(request),
+        start=clarification.asked_at,
+    )
+
+
+def clarification_done(*, clarification, now=None) -> None:
+    engine.cancel_reminders(kind=CLARIFICATION, target=clarification, now=now)
+
+
+def confirmation_over(*, request, now=None) -> None:
+    """The request left awaiting-confirmation (started, returned, withdrawn): no
+    department owes an answer and no question is waiting any more."""
+    for rd_id in RequestDepartment.objects.filter(request=request).values_list("pk", flat=True):
+        engine.cancel_reminders(kind=RESPONSE, target=rd_id, now=now)
+    open_questions = Clarification.objects.filter(request=request, answered_at__isnull=True)
+    for clarification_id in open_questions.values_list("pk", flat=True):
+        engine.cancel_reminders(kind=CLARIFICATION, target=clarification_id, now=now)
+
+
+# --- what the reminders say ----------------------------------------------------------
+
+
+def _title(request) -> str:
+    return gettext("Request %(number)s %(title)s") % {
+        "number": request.number or "",
+        "title": request.title,
+    }
+
+
+def _url(request) -> str:
+    return reverse("requests:detail", args=[request.pk])
+
+
+def _visible_by_recipient(reminders, request_of) -> dict[int, set[int]]:
+    """Visible request ids per recipient: one query per person, not per reminder (a
+    sweep hands a handler the reminders of one person at a time)."""
+    wanted: dict[int, set[int]] = defaultdict(set)
+    people = {}
+    for reminder in reminders:
+        request = request_of(reminder)
+        if reminder.recipient_id is not None and request is not None:
+            wanted[reminder.recipient_id].add(request.pk)
+            people[reminder.recipient_id] = reminder.recipient
+    return {pk: _visible_ids(people[pk], ids) for pk, ids in wanted.items()}
+
+
+class _BatchedHandler(engine.ReminderHandler):
+    """Loads the targets of a batch in one query; subclasses say what applies."""
+
+    def targets(self, ids) -> dict:
+        raise NotImplementedError
+
+    def item(self, reminder, target) -> engine.ReminderItem | None:
+        raise NotImplementedError
+
+    def describe(self, reminder):
+        return self.describe_all([reminder])[0]
+
+    def describe_all(self, reminders):
+        found = self.targets({r.target_id for r in reminders})
+
+        def request_of(reminder):
+            target = found.get(reminder.target_id)
+            return target.request if target is not None else None
+
+        visible = _visible_by_recipient(reminders, request_of)
+        items = []
+        for reminder in reminders:
+            target = found.get(reminder.target_id)
+            if (
+                target is None
+                or reminder.recipient_id is None
+                or target.request.state != State.AWAITING_CONFIRMATION
+                or target.request_id not in visible.get(reminder.recipient_id, ())
+            ):
+                items.append(None)
+            else:
+                items.append(self.item(reminder, target))
+        return items
+
+
+class ResponseHandler(_BatchedHandler):
+    def targets(self, ids):
+        rows = RequestDepartment.objects.filter(pk__in=ids, answer=Answer.PENDING).select_related(
+            "request", "department"
+        )
+        return {rd.pk: rd for rd in rows}
+
+    def item(self, reminder, rd):
+        department = rd.department
+        if reminder.stage == engine.ESCALATE:
+            if department.head_id != reminder.recipient_id:
+                return None
+            text = gettext("%(department)s has not answered this request in time. %(when)s")
+        else:
+            if reminder.recipient_id not in (rd.contact_id, department.liaison_id):
+                return None
+            text = gettext("Confirm, ask for clarification or decline for %(department)s. %(when)s")
+        return engine.ReminderItem(
+            title=_title(rd.request),
+            text=text % {"department": department.name, "when": engine.default_text(reminder)},
+            url=_url(rd.request) + "#departments",
+        )
+
+    def escalate(self, reminder):
+        """Nothing changes state when a department is late: its head is told by the
+        escalation reminder itself, and the lateness shows on the request page."""
+
+
+class ClarificationHandler(_BatchedHandler):
+    def targets(self, ids):
+        rows = Clarification.objects.filter(pk__in=ids, answered_at__isnull=True).select_related(
+            "request__requesting_department", "request_department__department"
+        )
+        return {c.pk: c for c in rows}
+
+    def item(self, reminder, clarification):
+        request: Request = clarification.request
+        asking = clarification.request_department.department.name
+        if reminder.stage == engine.ESCALATE:
+            if request.requesting_department.head_id != reminder.recipient_id:
+                return None
+            text = gettext(
+                "The requester has not answered the question from %(department)s in time. %(when)s"
+            )
+        else:
+            if request.requester_id != reminder.recipient_id:
+                return None
+            text = gettext("Answer the question from %(department)s. %(when)s")
+        return engine.ReminderItem(
+            title=_title(request),
+            text=text % {"department": asking, "when": engine.default_text(reminder)},
+            url=_url(request) + f"#clarification-{clarification.pk}",
+        )
+
+
+def register() -> None:
+    engine.register_handler(RESPONSE, ResponseHandler())
+    engine.register_handler(CLARIFICATION, ClarificationHandler())
