@@ -24,14 +24,20 @@ def queue_notification(*, request, recipients, event, template, extra=None) -> N
         **(extra or {}),
     }
     url = reverse("requests:detail", args=[request.pk])
+    request_pk = request.pk
 
     def send():
         from django.contrib.auth import get_user_model
 
         from collab.notify.services import notify
 
+        from .selectors import visible_requests
+
+        # A confidential request reaches only the people named on it: a department's
+        # liaison or head who is not named is not told either.
+        users = get_user_model().objects.filter(pk__in=ids, is_active=True)
         notify(
-            recipients=list(get_user_model().objects.filter(pk__in=ids, is_active=True)),
+            recipients=[u for u in users if visible_requests(u).filter(pk=request_pk).exists()],
             event=event,
             template=template,
             context=context,

@@ -350,3 +350,26 @@ def test_clarification_overdue_escalates_to_requesting_head_once(demo, run_sweep
     )
     assert item.url.endswith(f"#clarification-{clarification.pk}")
     assert Clarification.objects.get(pk=clarification.pk).is_open
+
+
+def test_reached_notification_skips_people_not_named_on_a_confidential_request(
+    demo, django_capture_on_commit_callbacks
+):
+    from collab.notify.models import Notification
+    from tests.requests_app.factories import make_request
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_request(
+            demo,
+            stage="awaiting_confirmation",
+            to=("TE",),
+            confidentiality="confidential",
+            contacts={"TE": "te_staff"},
+        )
+    told = set(
+        Notification.objects.filter(event="requests.request.reached").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert "te_staff" in told  # the named contact
+    assert "te_liaison" not in told  # not named on the confidential request
