@@ -3,21 +3,29 @@
 - `tasks.feedback`: the requester owes feedback on a delivery within 1 working day
   (DOMAIN §4); before / at the deadline to the requester, then escalated to the
   requesting department's head. Armed on delivery, stopped on the decision.
+- `tasks.due`: the task's current deadline (`due_date`, at the close of office that
+  day); before / at the deadline to the owner, then escalated to the department's
+  head; urgent for high priority. Armed when the task is created, re-armed when the
+  head changes the deadline, owner or priority and when a rejection sets a new
+  deadline; stopped by delivery, acceptance or cancellation.
 - `tasks.progress`: at 16:30 on working days, owners of active tasks without today's
   progress entry (DOMAIN §4: by 17:00)."""
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from collab.notify import reminders as engine
 from collab.notify.hooks import ProgressDue
+from requests_app.models import Priority
 from requests_app.models import State as RequestState
 
-from .models import AcceptanceRound, ProgressEntry, RoundResult, Task, TaskState
+from .models import ACTIVE, AcceptanceRound, ProgressEntry, RoundResult, Task, TaskState
 
 FEEDBACK = "tasks.feedback"
+DUE = "tasks.due"
 PROGRESS = "tasks.progress"
 WORKING = [TaskState.IN_PROGRESS, TaskState.REWORK]
 
@@ -36,6 +44,34 @@ def feedback_due(*, round_) -> None:
 
 def feedback_done(*, round_) -> None:
     engine.cancel_reminders(kind=FEEDBACK, target=round_)
+
+
+def _task_due_at(task):
+    # Imported here: issues_app's models point at tasks_app's.
+    from issues_app.services.common import end_of_office_day
+
+    return end_of_office_day(task.due_date)
+
+
+def task_due(*, task, now=None) -> None:
+    """(Re-)arm the reminders of the task's current deadline. Cancelling first drops
+    the ones a previous owner would still get; unsent ones of the same deadline are
+    simply armed again, sent ones stay sent."""
+    engine.cancel_reminders(kind=DUE, target=task, now=now)
+    engine.schedule_deadline(
+        kind=DUE,
+        target=task,
+        due_at=_task_due_at(task),
+        recipients=[task.owner],
+        escalate_to=[task.department.head],
+        # High priority: the owner hears about it even outside office hours.
+        urgent=task.priority == Priority.HIGH,
+        start=now,
+    )
+
+
+def task_done(*, task, now=None) -> None:
+    engine.cancel_reminders(kind=DUE, target=task, now=now)
 
 
 def _title(task) -> str:
@@ -58,6 +94,42 @@ class FeedbackHandler(engine.ReminderHandler):
             % {"when": engine.default_text(reminder)},
             url=reverse("tasks:detail", args=[task.pk]),
         )
+
+
+class DueHandler(engine.ReminderHandler):
+    def describe(self, reminder):
+        return self.describe_all([reminder])[0]
+
+    def describe_all(self, reminders):
+        tasks = Task.objects.filter(
+            pk__in={r.target_id for r in reminders}, state__in=ACTIVE
+        ).select_related("department")
+        found = {task.pk: task for task in tasks}
+        return [self._item(reminder, found.get(reminder.target_id)) for reminder in reminders]
+
+    def _item(self, reminder, task):
+        if task is None or reminder.recipient_id is None:
+            return None
+        if reminder.due_at != _task_due_at(task):
+            return None  # a deadline that no longer stands
+        if reminder.stage == engine.ESCALATE:
+            if reminder.recipient_id != task.department.head_id:
+                return None
+            text = gettext("Task %(number)s was due %(when)s and is not delivered.")
+        else:
+            if reminder.recipient_id != task.owner_id:
+                return None
+            text = gettext("Task %(number)s is due %(when)s")
+        when = date_format(timezone.localtime(reminder.due_at), "DATETIME_FORMAT")
+        return engine.ReminderItem(
+            title=_title(task),
+            text=text % {"number": task.number, "when": when},
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+
+    def escalate(self, reminder):
+        """Nothing changes state when a task is late: the head is told by the
+        escalation reminder, and the lateness shows on the task."""
 
 
 class ProgressHandler(engine.ReminderHandler):
@@ -93,6 +165,7 @@ def register() -> None:
     from collab.notify import hooks
 
     engine.register_handler(FEEDBACK, FeedbackHandler())
+    engine.register_handler(DUE, DueHandler())
     engine.register_handler(PROGRESS, ProgressHandler())
     if owners_without_entry not in hooks.DAILY_PROGRESS:
         hooks.register_daily_progress(owners_without_entry)

@@ -309,6 +309,7 @@ def create_task(
             extra={"actor": by.name, "due": date_format(planned_finish, "Y-m-d")},
             exclude=by,
         )
+        reminders.task_due(task=task, now=now)
     return task
 
 
@@ -364,6 +365,7 @@ def update_task(
         before = {c.pk for c in task.collaborators.all()}
         after = {p.pk for p in people}
         old_owner = task.owner
+        old_deadline = (task.due_date, task.owner_id, task.priority)
         for field in changed:
             setattr(task, field, wanted[field])
         if task.rejection_rounds == 0:
@@ -399,6 +401,8 @@ def update_task(
             extra={"actor": by.name, "due": date_format(task.due_date, "Y-m-d")},
             exclude=by,
         )
+        if (task.due_date, task.owner_id, task.priority) != old_deadline:
+            reminders.task_due(task=task)
     return task
 
 
@@ -426,6 +430,7 @@ def cancel_task(*, task, by, reason) -> Task:
             extra={"actor": by.name, "reason": reason},
             exclude=by,
         )
+        reminders.task_done(task=task, now=now)
     return task
 
 
@@ -596,6 +601,7 @@ def deliver_task(*, task, by, note="", files=(), links=()) -> AcceptanceRound:
             exclude=by,
         )
         reminders.feedback_due(round_=round_)
+        reminders.task_done(task=task, now=now)
     return round_
 
 
@@ -647,6 +653,7 @@ def accept_task(*, task, by, comment="") -> Task:
             exclude=by,
         )
         reminders.feedback_done(round_=round_)
+        reminders.task_done(task=task, now=now)
     return task
 
 
@@ -702,6 +709,8 @@ def reject_task(*, task, by, changes, new_deadline) -> Task:
             exclude=by,
         )
         reminders.feedback_done(round_=round_)
+        # Rework: the requester's new deadline is the one the owner is reminded of.
+        reminders.task_due(task=task, now=now)
     return task
 
 
