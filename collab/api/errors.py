@@ -159,3 +159,8 @@ def exception_handler(exc, context):
         headers["ETag"] = exc.current_etag
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+def denied() -> exceptions.PermissionDenied:
+    """403 for an object the person may see but not act on (invisible ones are 404)."""
+    return exceptions.PermissionDenied(gettext("You are not allowed to do this."))

@@ -3,7 +3,7 @@ headers, and the error responses each kind of operation can give."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 
 
@@ -81,3 +81,19 @@ WRITE_ERRORS = {
     412: error_response(_("If-Match does not match the current ETag (precondition_failed).")),
     428: error_response(_("If-Match is missing (precondition_required).")),
 }
+
+
+def transition_doc_for(detail_serializer):
+    """The schema decorator of a resource's POST transitions: If-Match in, the updated
+    detail (with its new ETag) out, and the errors any write can give."""
+
+    def doc(summary: str, body, description: str = ""):
+        return extend_schema(
+            summary=summary,
+            description=description,
+            request=body,
+            parameters=[IF_MATCH, ETAG],
+            responses={200: detail_serializer, **WRITE_ERRORS},
+        )
+
+    return doc

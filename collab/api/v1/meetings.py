@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from archive_app import services as archive_services
@@ -31,7 +31,7 @@ from requests_app.selectors import visible_requests
 
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
-from ..errors import InvalidTransition
+from ..errors import InvalidTransition, denied
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
@@ -41,6 +41,7 @@ from ..schema import (
     READ_ERRORS,
     WRITE_ERRORS,
     error_response,
+    transition_doc_for,
 )
 from ..transitions import guarded
 from .ledgers import DOCUMENT_RESPONSES, document_response
@@ -82,10 +83,6 @@ def action_item_etag(pk: int) -> str:
     return make_etag("action", pk, *(row.get(k) for k in sorted(row)))
 
 
-def _deny():
-    return PermissionDenied(gettext("You are not allowed to do this."))
-
-
 def _api_fields(error: IssueError) -> IssueError:
     if error.field in API_FIELD:
         return IssueError(error.message, field=API_FIELD[error.field])
@@ -100,14 +97,7 @@ def _open_problems(user):
     return selectors.visible_problems(user).filter(state__in=OPEN_PROBLEM_STATES)
 
 
-def _doc(summary, body, description=""):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=body,
-        parameters=[IF_MATCH, ETAG],
-        responses={200: MeetingDetailSerializer, **WRITE_ERRORS},
-    )
+_doc = transition_doc_for(MeetingDetailSerializer)
 
 
 @extend_schema_view(
@@ -168,7 +158,7 @@ class MeetingViewSet(ApiViewSet):
         user = self.request.user
         meeting = self._for_page(self.kwargs["pk"])
         if not role(user, meeting):
-            raise _deny()
+            raise denied()
 
         def validated_run(locked):
             data = {}
@@ -215,7 +205,7 @@ class MeetingViewSet(ApiViewSet):
     def create(self, request):
         user = request.user
         if not permissions.can_manage_meetings(user):
-            raise _deny()
+            raise denied()
         body = MeetingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -552,7 +542,7 @@ class ActionItemViewSet(ApiViewSet):
         user = request.user
         item = self._item(pk)
         if item.owner_id != user.pk:
-            raise _deny()
+            raise denied()
 
         def stale(locked):
             if locked.state == ActionState.OPEN:

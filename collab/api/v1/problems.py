@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from collab.org.models import Department
@@ -28,15 +28,15 @@ from tasks_app.models import Task
 
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
-from ..errors import InvalidTransition
+from ..errors import InvalidTransition, denied
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
-    IF_MATCH,
     IF_NONE_MATCH,
     LIST_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    transition_doc_for,
 )
 from ..transitions import guarded
 from .problem_serializers import (
@@ -78,18 +78,7 @@ def problem_etag(pk: int) -> str:
     return make_etag("problem", pk, row["updated_at"].isoformat() if row else "", last)
 
 
-def _deny():
-    return PermissionDenied(gettext("You are not allowed to do this."))
-
-
-def _doc(summary, body, description=""):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=body,
-        parameters=[IF_MATCH, ETAG],
-        responses={200: ProblemDetailSerializer, **WRITE_ERRORS},
-    )
+_doc = transition_doc_for(ProblemDetailSerializer)
 
 
 @extend_schema_view(
@@ -142,7 +131,7 @@ class ProblemViewSet(ApiViewSet):
         user = self.request.user
         problem = problem or self._for_page(self.kwargs["pk"])
         if not role(user, problem):
-            raise _deny()
+            raise denied()
 
         def validated_run(locked):
             data = {}
@@ -314,11 +303,11 @@ class ProblemViewSet(ApiViewSet):
                     {"department": [gettext("This department is not concerned by the problem.")]}
                 )
             if not permissions.may_answer_for(user, pd):
-                raise _deny()
+                raise denied()
             return pd
         mine = [pd for pd in rows if permissions.may_answer_for(user, pd)]
         if not mine:
-            raise _deny()
+            raise denied()
         if len(mine) > 1:
             raise ValidationError({"department": [gettext("Name the department you respond for.")]})
         return mine[0]

@@ -23,7 +23,7 @@ from tasks_app.errors import TaskError
 
 from ..base import ApiViewSet
 from ..concurrency import check_if_match, make_etag, not_modified
-from ..errors import InvalidTransition
+from ..errors import InvalidTransition, denied
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
@@ -32,6 +32,7 @@ from ..schema import (
     LIST_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    transition_doc_for,
 )
 from .request_serializers import (
     ClarificationAnswerSerializer,
@@ -57,18 +58,7 @@ def request_etag(pk: int) -> str:
     return make_etag("request", pk, row["updated_at"].isoformat() if row else "", last_event)
 
 
-def _deny():
-    return PermissionDenied(gettext("You are not allowed to do this."))
-
-
-def _transition_doc(summary: str, body, description: str = ""):
-    return extend_schema(
-        summary=summary,
-        description=description,
-        request=body,
-        parameters=[IF_MATCH, ETAG],
-        responses={200: RequestDetailSerializer, **WRITE_ERRORS},
-    )
+_transition_doc = transition_doc_for(RequestDetailSerializer)
 
 
 @extend_schema_view(
@@ -183,7 +173,7 @@ class RequestViewSet(ApiViewSet):
     def partial_update(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_requester(request.user, obj):
-            raise _deny()
+            raise denied()
 
         def run(current, _data):
             serializer = RequestWriteSerializer(current, data=request.data, partial=True)
@@ -201,7 +191,7 @@ class RequestViewSet(ApiViewSet):
     def submit(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_requester(request.user, obj):
-            raise _deny()
+            raise denied()
         return self._run(
             obj,
             allowed=permissions.can_submit,
@@ -216,7 +206,7 @@ class RequestViewSet(ApiViewSet):
     def approve(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_reviewer_role(request.user, obj):
-            raise _deny()
+            raise denied()
         return self._run(
             obj,
             allowed=permissions.can_review,
@@ -229,7 +219,7 @@ class RequestViewSet(ApiViewSet):
     def return_(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_reviewer_role(request.user, obj):
-            raise _deny()
+            raise denied()
         return self._run(
             obj,
             allowed=permissions.can_review,
@@ -242,7 +232,7 @@ class RequestViewSet(ApiViewSet):
     def withdraw(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_requester(request.user, obj):
-            raise _deny()
+            raise denied()
         return self._run(
             obj,
             allowed=permissions.can_withdraw,
@@ -255,7 +245,7 @@ class RequestViewSet(ApiViewSet):
     def cancel(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_division_leader(request.user, obj):
-            raise _deny()
+            raise denied()
         return self._run(
             obj,
             allowed=permissions.can_cancel,
@@ -277,11 +267,11 @@ class RequestViewSet(ApiViewSet):
                     {"department": [gettext("This department is not addressed by the request.")]}
                 )
             if not permissions.may_answer_for(user, rd):
-                raise _deny()
+                raise denied()
             return rd
         mine = [rd for rd in rds if permissions.may_answer_for(user, rd)]
         if not mine:
-            raise _deny()
+            raise denied()
         if len(mine) > 1:
             raise ValidationError({"department": [gettext("Name the department you answer for.")]})
         return mine[0]
@@ -346,7 +336,7 @@ class RequestViewSet(ApiViewSet):
     def answer(self, request, pk=None):
         obj = self._visible(pk)
         if not permissions.is_requester(request.user, obj):
-            raise _deny()
+            raise denied()
         body = ClarificationAnswerSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         clarification = next(
@@ -385,7 +375,7 @@ class RequestViewSet(ApiViewSet):
                 {"department": [gettext("This department is not addressed by the request.")]}
             )
         if not task_permissions.is_requester_side(request.user, obj):
-            raise _deny()
+            raise denied()
 
         def ready(user, current):
             return (

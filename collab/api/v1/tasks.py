@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from requests_app.models import RequestDepartment
@@ -18,7 +18,7 @@ from tasks_app.models import DepartmentRating, Task, TaskEvent
 
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
-from ..errors import InvalidTransition
+from ..errors import InvalidTransition, denied
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
@@ -27,6 +27,7 @@ from ..schema import (
     LIST_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
+    transition_doc_for,
 )
 from ..transitions import guarded
 from .task_serializers import (
@@ -49,17 +50,7 @@ def task_etag(pk: int) -> str:
     return make_etag("task", pk, row["updated_at"].isoformat() if row else "", last)
 
 
-def _deny():
-    return PermissionDenied(gettext("You are not allowed to do this."))
-
-
-def _doc(summary, body):
-    return extend_schema(
-        summary=summary,
-        request=body,
-        parameters=[IF_MATCH, ETAG],
-        responses={200: TaskDetailSerializer, **WRITE_ERRORS},
-    )
+_doc = transition_doc_for(TaskDetailSerializer)
 
 
 def _plan(data) -> dict:
@@ -130,7 +121,7 @@ class TaskViewSet(ApiViewSet):
         user = self.request.user
         task = self._for_action(self.kwargs["pk"])
         if not role(user, task):
-            raise _deny()
+            raise denied()
 
         def validated_run(locked):
             data = {}
@@ -193,7 +184,7 @@ class TaskViewSet(ApiViewSet):
                 {"department": [gettext("This department is not addressed by the request.")]}
             )
         if not permissions.is_department_head(request.user, rd.department_id):
-            raise _deny()
+            raise denied()
         rated = DepartmentRating.objects.filter(request=obj, department=rd.department).exists()
         if not permissions.can_break_down(request.user, obj, rd, rated=rated):
             raise InvalidTransition(
