@@ -206,6 +206,10 @@ class Reminder(models.Model):
         related_name="reminders",
     )
     due_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    # What a working-day deadline was computed from, so that confirming a year's holidays
+    # can recompute it: `due_at == add_working_hours(basis_start, working_hours)`.
+    basis_start = models.DateTimeField(_("counted from"), null=True, blank=True)
+    working_hours = models.FloatField(_("working hours allowed"), null=True, blank=True)
     fire_at = models.DateTimeField(_("fires at"))
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -253,3 +257,37 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.target_id} {self.stage}"
+
+
+class LateReason(models.Model):
+    """The explanation asked of a person who missed a deadline by more than 24 hours
+    (DOMAIN §8). Asked once per deadline and person; kept and shown in the ledgers."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    target_id = models.BigIntegerField(_("target"))
+    # Which record the ledgers show it under, e.g. "request:42".
+    ref = models.CharField(_("record"), max_length=50, db_index=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="late_reasons",
+    )
+    due_at = models.DateTimeField(_("deadline"))
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+    given_at = models.DateTimeField(_("explained at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("reason for a delay")
+        verbose_name_plural = _("reasons for delays")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_id", "due_at", "person"], name="notify_late_reason_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.target_id} {self.person}"

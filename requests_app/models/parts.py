@@ -4,6 +4,8 @@ clarifications, the timeline and per-object access grants."""
 import uuid
 from pathlib import PurePath
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -58,6 +60,25 @@ class RequestDepartment(models.Model):
         related_name="+",
     )
     head_signed_at = models.DateTimeField(_("department head signed at"), null=True, blank=True)
+    # The liaison acknowledges receipt within 1 working day (DOMAIN §1), apart from the
+    # 24/48/72 h confirmation limit.
+    acknowledge_due = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # The response clock stops while the department waits for the requester's answer to
+    # its question (DOMAIN §8); `response_due` moves on by the paused time on resuming.
+    clock_paused_at = models.DateTimeField(_("response clock paused at"), null=True, blank=True)
+    clock_paused_for = models.DurationField(
+        _("response clock paused for"), default=datetime.timedelta
+    )
+    breakdown_due = models.DateTimeField(_("task breakdown due"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ timeline, numbering and notifications in services.py."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
@@ -97,6 +98,9 @@ class Request(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     leader_signed_at = models.DateTimeField(_("division leader approved at"), null=True, blank=True)
+    # Due time of the step the request waits on (初审, 复审, completion report drafting or
+    # approval), from the step limits in `ApprovalRules`.
+    step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -186,6 +190,12 @@ class Request(ConcurrentTransitionMixin, models.Model):
         pass
 
 
+def _step_days(label):
+    return models.PositiveSmallIntegerField(
+        label, default=1, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+
+
 class ApprovalRules(models.Model):
     """Company-wide approval rules an administrator may change (a single row)."""
 
@@ -197,6 +207,13 @@ class ApprovalRules(models.Model):
             "requesting head approves."
         ),
     )
+    # Working days each step may take (DOMAIN §8: default 1 working day).
+    head_review_days = _step_days(_("level-1 review (初审), working days"))
+    leader_review_days = _step_days(_("level-2 review (复审), working days"))
+    acknowledge_days = _step_days(_("liaison acknowledgement, working days"))
+    breakdown_days = _step_days(_("task breakdown, working days"))
+    report_draft_days = _step_days(_("completion report drafting, working days"))
+    report_approval_days = _step_days(_("completion report approval, working days"))
     history = HistoricalRecords()
 
     class Meta:
