@@ -1,10 +1,9 @@
 """What hangs off a request: addressed departments, milestones, attachments,
 clarifications, the timeline and per-object access grants."""
 
+import datetime
 import uuid
 from pathlib import PurePath
-
-import datetime
 
 from django.conf import settings
 from django.db import models
