@@ -134,8 +134,12 @@ def schedule_deadline(
     start: datetime | None = None,
     before_fraction: float = 0.75,
     escalate_after: timedelta = timedelta(0),
+    working_hours: float | None = None,
 ) -> list[Reminder]:
-    """Arm the before / due / escalate reminders of one deadline (see the module notes)."""
+    """Arm the before / due / escalate reminders of one deadline (see the module notes).
+
+    For a working-day deadline pass `working_hours`, the office time it allows after
+    `start`: confirming a year's holidays then recomputes it (`collab.notify.recompute`)."""
     if kind not in HANDLERS:
         raise ReminderError(f"no reminder handler registered for {kind!r}")
     if not 0 < before_fraction < 1:
@@ -143,6 +147,7 @@ def schedule_deadline(
     if timezone.is_naive(due_at):
         raise ReminderError("due_at must be an aware datetime")
     start = start or timezone.now()
+    basis = {"basis_start": start, "working_hours": working_hours} if working_hours else {}
     target_id = _target_id(target)
     planned: list[tuple[str, object, datetime]] = []
     people = [u for u in dict.fromkeys(recipients) if u is not None]
@@ -165,6 +170,7 @@ def schedule_deadline(
                 fire_at=fire_at,
                 due_at=due_at,
                 urgent=urgent,
+                **basis,
             )
             for stage, user, fire_at in planned
         ]
@@ -189,13 +195,27 @@ def schedule_reminder(
         )
 
 
-def _arm(*, kind, target_id, stage, recipient, fire_at, due_at, urgent) -> Reminder:
+def _arm(
+    *,
+    kind,
+    target_id,
+    stage,
+    recipient,
+    fire_at,
+    due_at,
+    urgent,
+    basis_start=None,
+    working_hours=None,
+) -> Reminder:
     key = {"kind": kind, "target_id": target_id, "stage": stage, "recipient": recipient}
+    basis = {"basis_start": basis_start, "working_hours": working_hours}
     reminder = Reminder.objects.select_for_update().filter(**key).first()
     if reminder is None:
         try:
             with transaction.atomic():
-                return Reminder.objects.create(**key, fire_at=fire_at, due_at=due_at, urgent=urgent)
+                return Reminder.objects.create(
+                    **key, fire_at=fire_at, due_at=due_at, urgent=urgent, **basis
+                )
         except IntegrityError:
             # Armed concurrently by someone else: theirs stands, ours re-arms below.
             reminder = Reminder.objects.select_for_update().get(**key)
@@ -203,6 +223,7 @@ def _arm(*, kind, target_id, stage, recipient, fire_at, due_at, urgent) -> Remin
     if unchanged and (reminder.sent_at or reminder.fire_at == fire_at):
         return reminder
     reminder.fire_at, reminder.due_at, reminder.urgent = fire_at, due_at, urgent
+    reminder.basis_start, reminder.working_hours = basis_start, working_hours
     reminder.claimed_at = reminder.sent_at = reminder.cancelled_at = None
     reminder.attempts, reminder.last_error, reminder.notification = 0, "", None
     reminder.save()
