@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ChatWebhookAdminForm
-from .models import ChatWebhook, Delivery, Notification, NotificationPreference, Reminder
+from .models import (
+    ChatWebhook,
+    Delivery,
+    LateReason,
+    Notification,
+    NotificationPreference,
+    Reminder,
+)
 
 
 @admin.register(ChatWebhook)
@@ -82,4 +89,26 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LateReason)
+class LateReasonAdmin(admin.ModelAdmin):
+    """Read-only: a reason is the person's own statement. Only the kind, the target's id
+    and the reason text are shown, never the record's content (it may be confidential)."""
+
+    list_display = ("ref", "kind", "target_id", "person", "due_at", "asked_at", "given_at")
+    list_filter = ("kind",)
+    search_fields = ("ref", "person__username", "person__display_name")
+    date_hierarchy = "due_at"
+    list_select_related = ("person",)
+    readonly_fields = [f.name for f in LateReason._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -8,10 +8,13 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from collab.core import inbox
         from collab.core.demo import SEEDERS
 
-        from . import demo, handlers
+        from . import demo, handlers, lateness
 
         handlers.register()
+        if lateness.work_items not in inbox.SOURCES:
+            inbox.register(lateness.work_items)
         if demo.seed not in SEEDERS:
             SEEDERS.append(demo.seed)

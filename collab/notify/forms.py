@@ -49,3 +49,12 @@ class ChatWebhookAdminForm(forms.ModelForm):
         if commit:
             robot.save()
         return robot
+
+
+class LateReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why was the deadline missed?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("Kept with the record and shown in the progress ledger."),
+    )

@@ -10,7 +10,10 @@ limits) or `now + timedelta(hours=24)` (the calendar-hour limits of DOMAIN §8).
 It creates a "before" reminder at `before_fraction` of the time between `start` (now)
 and `due_at`, a "due" reminder at the deadline, both for `recipients`, and at
 `due_at + escalate_after` an "escalate" reminder for `escalate_to` plus one escalation
-action (a row without recipient) that calls the kind's handler exactly once. Calling it
+action (a row without recipient) that calls the kind's handler exactly once. At
+`due_at + 24 h` an "explain" reminder asks each recipient why the deadline was missed
+(DOMAIN §8): sending it files a `LateReason` (once per deadline and person, under the
+handler's `ref`) and links to the reason form; a step done in time cancels it. Calling it
 again with the same deadline changes nothing; with a new deadline it re-arms.
 
 What a reminder says, and what escalation does, is decided by the app that owns the
@@ -43,7 +46,7 @@ from django.utils.translation import gettext
 
 from collab.workdays import calendar
 
-from .models import Reminder
+from .models import LateReason, Reminder
 from .services import notify
 
 logger = logging.getLogger(__name__)
@@ -52,6 +55,9 @@ MAX_REMINDER_ATTEMPTS = 5
 SWEEP_BATCH = 500
 
 BEFORE, DUE, ESCALATE = "before", "due", "escalate"
+# DOMAIN §8: a delay of more than 24 h must be explained by the person responsible.
+EXPLAIN = "explain"
+EXPLAIN_AFTER = timedelta(hours=24)
 
 
 class ReminderError(Exception):
@@ -78,6 +84,17 @@ class ReminderHandler:
     def escalate(self, reminder: Reminder) -> None:
         """The escalation action when the deadline passed; nothing by default."""
 
+    def ref(self, reminder: Reminder) -> str:
+        """The record a reason for this deadline's delay is filed under, e.g.
+        "request:42"; the ledgers show the reasons of a record together."""
+        return f"{reminder.kind}:{reminder.target_id}"
+
+    def late_title(self, reason: LateReason) -> str | None:
+        """What the missed deadline was about, for `reason.person` in the current
+        language; None when that person may no longer see it (nobody is asked then).
+        Runs after the step may be done, so it must not check the step's state."""
+        return gettext("Deadline of %(due)s") % {"due": local_moment(reason.due_at)}
+
 
 HANDLERS: dict[str, ReminderHandler] = {}
 
@@ -87,6 +104,10 @@ def register_handler(kind: str, handler: ReminderHandler) -> ReminderHandler:
         raise ValueError("reminder kinds are at most 50 characters")
     HANDLERS[kind] = handler
     return handler
+
+
+def local_moment(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def default_text(reminder: Reminder) -> str:
@@ -160,6 +181,8 @@ def schedule_deadline(
     escalate_at = _quiet(due_at + escalate_after, urgent=urgent)
     planned += [(ESCALATE, user, escalate_at) for user in bosses]
     planned.append((ESCALATE, None, escalate_at))  # the handler's action, once
+    explain_at = _quiet(due_at + EXPLAIN_AFTER, urgent=urgent)
+    planned += [(EXPLAIN, user, explain_at) for user in people]
     with transaction.atomic():
         return [
             _arm(
@@ -231,10 +254,20 @@ def _arm(
 
 
 def cancel_reminders(*, kind: str, target, now: datetime | None = None) -> int:
-    """The step is done: nothing more is sent about it. Sent reminders stay as a record."""
-    return Reminder.objects.filter(
-        kind=kind, target_id=_target_id(target), sent_at__isnull=True, cancelled_at__isnull=True
-    ).update(cancelled_at=now or timezone.now())
+    """The step is done: nothing more is sent about it. Sent reminders stay as a record,
+    and so does the request for an explanation of a delay already over 24 h: being
+    done late does not undo the delay (the sweep may have held it for office hours)."""
+    now = now or timezone.now()
+    return (
+        Reminder.objects.filter(
+            kind=kind,
+            target_id=_target_id(target),
+            sent_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .exclude(stage=EXPLAIN, due_at__lte=now - EXPLAIN_AFTER)
+        .update(cancelled_at=now)
+    )
 
 
 # --- sweeping and sending ------------------------------------------------------------------
@@ -385,6 +418,42 @@ def _describe(handler: ReminderHandler, reminders: list[Reminder]) -> list:
     return results
 
 
+def _ask_reason(handler: ReminderHandler, reminder: Reminder, *, now: datetime):
+    """The explain stage: the person who held the deadline is asked (once per deadline)
+    why it was missed by more than 24 h; the item links to the reason form."""
+    reason = LateReason(
+        kind=reminder.kind,
+        target_id=reminder.target_id,
+        person=reminder.recipient,
+        due_at=reminder.due_at,
+    )
+    try:
+        title = handler.late_title(reason)
+        ref = handler.ref(reminder) if title is not None else ""
+    except DatabaseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - one app's bug must not stop the others
+        logger.exception("Describing the delay of %s failed", reminder)
+        return error
+    if title is None:
+        return None
+    reason, _created = LateReason.objects.get_or_create(
+        kind=reminder.kind,
+        target_id=reminder.target_id,
+        due_at=reminder.due_at,
+        person=reminder.recipient,
+        defaults={"ref": ref[:50], "asked_at": now},
+    )
+    if reason.given_at is not None:
+        return None
+    return ReminderItem(
+        title=title,
+        text=gettext("The deadline of %(due)s was missed by more than 24 hours. Please say why.")
+        % {"due": local_moment(reason.due_at)},
+        url=reverse("notify:late_reason", args=[reason.pk]),
+    )
+
+
 def _tell(reminders: list[Reminder], *, now: datetime) -> int:
     # No savepoint per item (two queries each): describing only reads. A database error
     # aborts the batch; its claims go stale and a later sweep retries.
@@ -400,7 +469,11 @@ def _tell(reminders: list[Reminder], *, now: datetime) -> int:
                 for reminder in group:
                     _fail(reminder, f"no handler for {kind!r}")
                 continue
-            for reminder, item in zip(group, _describe(handler, group), strict=True):
+            asks = [r for r in group if r.stage == EXPLAIN]
+            group = [r for r in group if r.stage != EXPLAIN]
+            described = list(zip(group, _describe(handler, group) if group else [], strict=True))
+            described += [(r, _ask_reason(handler, r, now=now)) for r in asks]
+            for reminder, item in described:
                 if isinstance(item, Exception):
                     _fail(reminder, f"{type(item).__name__}: {item}")
                 elif item is None:

@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import selectors, services
-from .forms import PreferenceForm
+from . import lateness, selectors, services
+from .forms import LateReasonForm, PreferenceForm
 
 
 def _back(request, default: str):
@@ -78,4 +79,35 @@ def preferences(request):
         request,
         "notify/preferences.html",
         {"form": form, "has_email": bool(request.user.email)},
+    )
+
+
+@login_required
+def late_reason(request, pk: int):
+    """The person asked writes why a deadline was missed; anyone else gets a 404."""
+    reason = lateness.reason_for(request.user, pk)
+    title = lateness.title_of(reason) if reason is not None else None
+    if reason is None or title is None:
+        raise Http404
+    form = LateReasonForm(request.POST or None) if reason.given_at is None else None
+    if request.method == "POST":
+        if reason.given_at is not None:
+            messages.info(
+                request,
+                gettext("You already explained this delay at %(when)s.")
+                % {"when": lateness.local_moment(reason.given_at)},
+            )
+            return redirect("notify:late_reason", pk=reason.pk)
+        if form.is_valid():
+            try:
+                lateness.give_reason(
+                    reason=reason, by=request.user, text=form.cleaned_data["reason"]
+                )
+            except lateness.LatenessError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, gettext("Thank you; your reason is recorded."))
+            return redirect("notify:late_reason", pk=reason.pk)
+    return render(
+        request, "notify/late_reason.html", {"reason": reason, "title": title, "form": form}
     )
