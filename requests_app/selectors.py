@@ -82,7 +82,11 @@ def request_for_page(user, pk: int) -> Request | None:
             Prefetch(
                 "departments",
                 queryset=RequestDepartment.objects.select_related(
-                    "department__head", "department__liaison", "contact", "answered_by"
+                    "department__head",
+                    "department__liaison",
+                    "contact",
+                    "answered_by",
+                    "acknowledged_by",
                 ),
             ),
             "milestones",

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from guardian.shortcuts import assign_perm
 
 from collab.core.files import upload_error
+from collab.workdays.calendar import add_working_days
 
 from . import permissions, reminders
 from .errors import RequestError
@@ -315,9 +316,18 @@ def submit_request(*, request, by, comment="") -> Request:
 def _reach_departments(request, *, at) -> None:
     hours = RESPONSE_HOURS[request.priority]
     due = at + timedelta(hours=hours)
+    # The liaison acknowledges receipt within N working days (DOMAIN §1), a clock of
+    # its own beside the 24/48/72 calendar-hour response limit.
+    acknowledge_days = ApprovalRules.current().acknowledge_days
+    acknowledge_due = add_working_days(at, acknowledge_days)
     request.departments.update(
         reached_at=at,
         response_due=due,
+        acknowledge_due=acknowledge_due,
+        acknowledged_by=None,
+        acknowledged_at=None,
+        clock_paused_at=None,
+        clock_paused_for=timedelta(0),
         answer=Answer.PENDING,
         answer_text="",
         answered_by=None,
@@ -334,7 +344,11 @@ def _reach_departments(request, *, at) -> None:
         events.REACHED,
         by=None,
         at=at,
-        data={"departments": [rd.department.code for rd in rds], "due": due.isoformat()},
+        data={
+            "departments": [rd.department.code for rd in rds],
+            "due": due.isoformat(),
+            "acknowledge_due": acknowledge_due.isoformat(),
+        },
     )
     recipients = []
     for rd in rds:
@@ -347,6 +361,7 @@ def _reach_departments(request, *, at) -> None:
         extra={"due": due.isoformat()},
     )
     reminders.response_due(request=request, start=at)
+    reminders.acknowledge_due(request=request, start=at, days=acknowledge_days)
 
 
 def approve_request(*, request, by, comment="", now=None) -> Request:
@@ -425,12 +440,127 @@ def withdraw_request(*, request, by, comment="", now=None) -> Request:
     return request
 
 
-# --- confirmation by the addressed departments ---------------------------------------
+# --- the addressed departments: receipt, the paused clock, confirmation -------------
 
 
 def _locked(request) -> Request:
     """Department answers are decided together ("all confirmed?"); serialise them."""
     return Request.objects.select_for_update().get(pk=request.pk)
+
+
+def acknowledged_error(request_department) -> RequestError | None:
+    """The message for a second "acknowledge receipt" click: who did it, and when."""
+    rd = request_department
+    if rd.acknowledged_at is None:
+        return None
+    return RequestError(
+        gettext("%(code)s already acknowledged receipt: %(who)s at %(when)s.")
+        % {
+            "code": rd.department.code,
+            "who": rd.acknowledged_by.name if rd.acknowledged_by else "",
+            "when": date_format(timezone.localtime(rd.acknowledged_at), "Y-m-d H:i"),
+        }
+    )
+
+
+def _acknowledge(request, rd, *, by, now, comment="") -> bool:
+    """Record receipt once per round; any answer or question counts as one too.
+    Returns whether this call recorded it. The caller saves `rd`."""
+    if rd.acknowledged_at is not None:
+        return False
+    rd.acknowledged_by = by
+    rd.acknowledged_at = now
+    _log(
+        request,
+        events.ACKNOWLEDGED,
+        by=by,
+        comment=comment,
+        at=now,
+        data={
+            "department": rd.department.code,
+            "on_time": bool(rd.acknowledge_due and now <= rd.acknowledge_due),
+        },
+    )
+    reminders.acknowledge_done(request_department=rd, now=now)
+    return True
+
+
+def _open_questions(rd):
+    """Questions of this round the requester has not answered yet."""
+    qs = Clarification.objects.filter(request_department=rd, answered_at__isnull=True)
+    if rd.reached_at:
+        qs = qs.filter(asked_at__gte=rd.reached_at)
+    return qs
+
+
+def _pause_clock(request, rd, *, now) -> None:
+    """The department waits for the requester: its response clock stops (DOMAIN §8).
+    A second open question leaves the first pause running. The caller saves `rd`."""
+    if rd.clock_paused_at is not None:
+        return
+    rd.clock_paused_at = now
+    _log(
+        request,
+        events.CLOCK_PAUSED,
+        by=None,
+        at=now,
+        data={"department": rd.department.code, "due": rd.response_due.isoformat()},
+    )
+    reminders.response_held(request_department=rd, now=now)
+
+
+def _resume_clock(request, rd, *, now) -> bool:
+    """Add the paused time to the response deadline; the caller saves `rd` and, while
+    the department still owes an answer, re-arms its reminders."""
+    if rd.clock_paused_at is None:
+        return False
+    paused = max(now - rd.clock_paused_at, timedelta(0))
+    rd.clock_paused_for += paused
+    if rd.response_due is not None:
+        rd.response_due += paused
+    rd.clock_paused_at = None
+    _log(
+        request,
+        events.CLOCK_RESUMED,
+        by=None,
+        at=now,
+        data={
+            "department": rd.department.code,
+            "paused_seconds": int(paused.total_seconds()),
+            "due": rd.response_due.isoformat() if rd.response_due else None,
+        },
+    )
+    return True
+
+
+def acknowledge_receipt(*, request_department, by, comment="", now=None) -> RequestDepartment:
+    """The addressed department's liaison, contact person or head confirms receipt."""
+    if not permissions.may_answer_for(by, request_department):
+        raise _deny()
+    with transaction.atomic():
+        request = _locked(request_department.request)
+        rd = RequestDepartment.objects.select_related("department", "acknowledged_by").get(
+            pk=request_department.pk
+        )
+        if rd.acknowledged_at is not None and request.state == State.AWAITING_CONFIRMATION:
+            raise acknowledged_error(rd)
+        if not permissions.can_acknowledge(by, request, rd):
+            raise stale_error(request)
+        now = now or timezone.now()
+        _acknowledge(request, rd, by=by, now=now, comment=comment)
+        rd.save()
+        queue_notification(
+            recipients=[request.requester],
+            event="requests.department.acknowledged",
+            template="requests_app/notify/acknowledged",
+            request=request,
+            extra={"actor": by.name, "department": rd.department.code, "comment": comment or ""},
+        )
+    request_department.refresh_from_db()
+    return rd
+
+
+# --- confirmation by the addressed departments ---------------------------------------
 
 
 def answer_department(*, request_department, by, answer, text="", now=None) -> Request:
@@ -457,6 +587,10 @@ def answer_department(*, request_department, by, answer, text="", now=None) -> R
                 )
             raise stale_error(request)
         now = now or timezone.now()
+        _acknowledge(request, rd, by=by, now=now)
+        # Answering while its own question is open ends the pause; the answer is on
+        # time when the pause began before the deadline.
+        _resume_clock(request, rd, now=now)
         rd.answer = answer
         rd.answer_text = text or ""
         rd.answered_by = by
@@ -518,7 +652,7 @@ def ask_clarification(*, request_department, by, question, now=None) -> Clarific
         raise _deny()
     with transaction.atomic():
         request = _locked(request_department.request)
-        rd = RequestDepartment.objects.get(pk=request_department.pk)
+        rd = RequestDepartment.objects.select_related("department").get(pk=request_department.pk)
         if not permissions.can_answer(by, request, rd):
             raise stale_error(request)
         now = now or timezone.now()
@@ -538,6 +672,9 @@ def ask_clarification(*, request_department, by, question, now=None) -> Clarific
             at=now,
             data={"clarification": clarification.pk},
         )
+        _acknowledge(request, rd, by=by, now=now)
+        _pause_clock(request, rd, now=now)
+        rd.save()
         queue_notification(
             recipients=[request.requester],
             event="requests.clarification.asked",
@@ -588,6 +725,17 @@ def answer_clarification(*, clarification, by, answer, now=None) -> Clarificatio
             extra={"actor": by.name, "answer": answer},
         )
         reminders.clarification_done(clarification=clarification, now=now)
+        rd = RequestDepartment.objects.select_related("department").get(
+            pk=clarification.request_department_id
+        )
+        # The clock runs again only when the department's last open question is answered.
+        if (
+            rd.is_pending
+            and not _open_questions(rd).exists()
+            and _resume_clock(request, rd, now=now)
+        ):
+            rd.save()
+            reminders.response_rearmed(request_department=rd, start=now)
     return clarification
 
 

@@ -385,6 +385,36 @@ def _answered_error(rd):
 
 
 @login_required
+def acknowledge(request, pk, rd_pk):
+    obj, rd = _request_department(request, pk, rd_pk)
+    if not permissions.can_acknowledge(request.user, obj, rd):
+        return _stale_redirect(request, obj, services.acknowledged_error(rd))
+    form = CommentForm(request.POST or None, required=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledge_receipt(
+                request_department=rd, by=request.user, comment=form.cleaned_data["comment"]
+            )
+        except RequestError as error:
+            return _stale_redirect(request, obj, error)
+        messages.success(
+            request,
+            gettext("Receipt acknowledged for %(code)s.") % {"code": rd.department.code},
+        )
+        return redirect(reverse("requests:detail", args=[obj.pk]) + "#departments")
+    return render(
+        request,
+        "requests_app/action.html",
+        {
+            "object": obj,
+            "form": form,
+            "title": gettext("Acknowledge receipt for %(code)s") % {"code": rd.department.code},
+            "button": gettext("Acknowledge receipt"),
+        },
+    )
+
+
+@login_required
 def ask(request, pk, rd_pk):
     obj, rd = _request_department(request, pk, rd_pk)
     if not permissions.can_answer(request.user, obj, rd):

@@ -11,10 +11,11 @@ class NotifyConfig(AppConfig):
         from collab.core import inbox
         from collab.core.demo import SEEDERS
 
-        from . import demo, handlers, lateness
+        from . import demo, handlers, lateness, recompute
 
         handlers.register()
         if lateness.work_items not in inbox.SOURCES:
             inbox.register(lateness.work_items)
+        recompute.register()
         if demo.seed not in SEEDERS:
             SEEDERS.append(demo.seed)

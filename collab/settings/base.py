@@ -195,8 +195,6 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Reminders and deliveries claimed longer ago than this without being sent are taken
 # back by the next sweep (their worker died); must exceed the longest send.
-# `manage.py check` warns about a missing next-year calendar this many days before 31 Dec.
-WORKDAYS_NEXT_YEAR_WARNING_DAYS = env_int("WORKDAYS_NEXT_YEAR_WARNING_DAYS", 30, minimum=0)
 NOTIFY_CLAIM_TIMEOUT_SECONDS = env_int("NOTIFY_CLAIM_TIMEOUT_SECONDS", 300, minimum=5)
 
 REST_FRAMEWORK = {

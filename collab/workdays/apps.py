@@ -8,4 +8,12 @@ class WorkdaysConfig(AppConfig):
     verbose_name = _("Working days")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system check
+        from collab.core import inbox
+
+        from . import (
+            checks,  # noqa: F401 - registers the system check
+            work,
+        )
+
+        if work.work_items not in inbox.SOURCES:
+            inbox.register(work.work_items)

@@ -2,8 +2,14 @@
 
 Rules (DOMAIN §8): weekends off, Chinese public holidays off, adjusted working weekends
 (调休) on, office hours from `OfficeHours` (default 09:00–18:00) in the site time zone.
-Only years marked in `CalendarYear` are known; asking about any other year raises
-`CalendarMissing` instead of silently treating holidays as working days.
+
+A year marked in `CalendarYear` is *confirmed*: its holidays and adjusted working days
+come from the State Council notice (entered by an administrator or loaded from the
+chinese-calendar package). Any other year is *provisional*: weekends plus the statutory
+holidays as the `holidays` package estimates them, no make-up working days. The
+company keeps working in a year the notice has not reached yet; deadlines that fall on a
+provisional day are marked (`is_provisional`) and recomputed when the year is confirmed.
+Days an administrator entered for a provisional year count over the estimate.
 
 "N working days" means N office days of working time: a request filed on Friday at
 15:00 with one working day to answer is due on Monday at 15:00 (Tuesday if Monday is a
@@ -14,6 +20,7 @@ the admin clears this process's copy at once, other processes (the Celery worker
 the change within `CACHE_SECONDS`."""
 
 import datetime
+import functools
 import threading
 import time
 import zoneinfo
@@ -30,16 +37,18 @@ class WorkdaysError(Exception):
     """A calendar question that cannot be answered."""
 
 
+# Years the arithmetic answers at all; outside them a date is a typing error.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class CalendarMissing(WorkdaysError):
     def __init__(self, year: int):
         self.year = year
         super().__init__(
             gettext(
-                "The working-day calendar has no data for %(year)s: an administrator must "
-                "enter that year's public holidays and adjusted working days (Admin › "
-                "Working days) before deadlines in %(year)s can be computed."
+                "The working-day calendar covers the years %(first)s to %(last)s, not %(year)s."
             )
-            % {"year": year}
+            % {"year": year, "first": FIRST_YEAR, "last": LAST_YEAR}
         )
 
 
@@ -104,15 +113,56 @@ def office_hours() -> tuple[datetime.time, datetime.time]:
     return cal.opens, cal.closes
 
 
+@functools.lru_cache(maxsize=32)
+def _estimated_holidays(year: int) -> dict[datetime.date, str]:
+    """The statutory holidays of `year` as the `holidays` package estimates them."""
+    import holidays
+
+    return dict(holidays.China(years=year, language="zh_CN").items())
+
+
+def estimated_days(year: int) -> list[tuple[datetime.date, bool, str]]:
+    """(date, is_working_day, name) of the provisional calendar's holidays, those on a
+    weekend included (they carry the festival's name)."""
+    return [(day, False, name) for day, name in sorted(_estimated_holidays(year).items())]
+
+
+def _day(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return _local(value).date()
+    return value
+
+
+def is_confirmed_year(year: int) -> bool:
+    return year in _calendar().years
+
+
+def is_provisional(value) -> bool:
+    """True for a date (or moment) in a year whose official schedule is not confirmed."""
+    if value is None:
+        return False
+    return _day(value).year not in _calendar().years
+
+
+def spans_provisional(start, end) -> bool:
+    """True when any day from `start` to `end` lies in a provisional year."""
+    if start is None or end is None:
+        return is_provisional(start or end)
+    first, last = sorted((_day(start).year, _day(end).year))
+    years = _calendar().years
+    return any(year not in years for year in range(first, last + 1))
+
+
 def is_working_day(day: datetime.date) -> bool:
-    if isinstance(day, datetime.datetime):
-        day = _local(day).date()
-    cal = _calendar()
-    if day.year not in cal.years:
+    day = _day(day)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise CalendarMissing(day.year)
+    cal = _calendar()
     override = cal.overrides.get(day)
     if override is not None:
         return override
+    if day.year not in cal.years and day in _estimated_holidays(day.year):
+        return False
     return day.weekday() < 5
 
 
@@ -127,6 +177,11 @@ def _closing(day: datetime.date, cal: _Calendar) -> datetime.datetime:
 def working_day_length() -> datetime.timedelta:
     cal = _calendar()
     return _closing(datetime.date(2000, 1, 3), cal) - _opening(datetime.date(2000, 1, 3), cal)
+
+
+def working_hours_for(days: int) -> float:
+    """The office time of `days` working days, in hours (the basis of a deadline)."""
+    return working_day_length().total_seconds() * days / 3600
 
 
 def is_office_time(moment: datetime.datetime) -> bool:

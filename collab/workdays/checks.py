@@ -1,60 +1,51 @@
-"""`manage.py check` reports a working-day calendar that lacks this year or, close to
-the end of the year, next year.
-
-The State Council publishes next year's holidays in the last weeks of the year, so
-asking for them earlier would only train people to ignore the warning; the admin pages
-show the gap all the time."""
+"""`manage.py check` reports a year whose working-day calendar is still provisional: the
+current year at any time, next year from 1 November (the State Council publishes the
+notice in the last weeks of the year; asking earlier would only train people to ignore
+the warning). Deadlines keep working on the provisional calendar meanwhile."""
 
 from datetime import date
 
-from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
+# From this day of the year on, next year's calendar is asked for.
+REMIND_FROM = (11, 1)
 
-def missing_years() -> list[int]:
+
+def years_to_confirm(today: date | None = None) -> list[int]:
+    """Years an administrator should confirm now: this year, and next year from
+    1 November, when they are still provisional."""
     from .models import CalendarYear
 
-    this_year = timezone.localdate().year
-    wanted = {this_year, this_year + 1}
+    today = today or timezone.localdate()
+    wanted = {today.year}
+    if (today.month, today.day) >= REMIND_FROM:
+        wanted.add(today.year + 1)
     known = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return sorted(wanted - known)
 
 
 def _hint() -> str:
     return (
-        "Enter that year's public holidays and adjusted working days in the admin "
-        "(Working days › Calendar years and days), or run `manage.py workdays_seed` "
-        "after upgrading the chinese-calendar package. Deadlines in that year are "
-        "refused until then."
+        "Confirm the year from the State Council notice in the admin (Working days › "
+        "Calendar years › Confirm a year), or run `manage.py workdays_seed` after upgrading "
+        "the chinese-calendar package. Until then deadlines in that year use the provisional "
+        "calendar (weekends and estimated statutory holidays) and are marked as provisional."
     )
 
 
 @register()
 def calendar_years_present(app_configs=None, *, today: date | None = None, **kwargs):
     try:
-        missing = missing_years()
+        missing = years_to_confirm(today)
     except DatabaseError:
         return []  # not migrated yet: `migrate` seeds the calendar
-    today = today or timezone.localdate()
-    warn_from = date(today.year, 12, 31).toordinal() - settings.WORKDAYS_NEXT_YEAR_WARNING_DAYS
-    messages = []
-    for year in missing:
-        if year == today.year:
-            messages.append(
-                Error(
-                    f"The working-day calendar has no data for {year}.",
-                    hint=_hint(),
-                    id="workdays.E001",
-                )
-            )
-        elif today.toordinal() >= warn_from:
-            messages.append(
-                Warning(
-                    f"The working-day calendar has no data for {year}.",
-                    hint=_hint(),
-                    id="workdays.W001",
-                )
-            )
-    return messages
+    return [
+        Warning(
+            f"The working-day calendar for {year} is provisional.",
+            hint=_hint(),
+            id="workdays.W001",
+        )
+        for year in missing
+    ]

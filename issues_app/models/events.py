@@ -25,6 +25,7 @@ MEETING_PUBLISHED = "issues.meeting.published"
 MEETING_SIGNED = "issues.meeting.signed_off"
 MEETING_CANCELLED = "issues.meeting.cancelled"
 ACTION_DONE = "issues.action.done"
+DEADLINE_MOVED = "issues.deadline_moved"
 
 LABELS = {
     PROBLEM_REPORTED: _("reported the problem"),
@@ -49,6 +50,7 @@ LABELS = {
     MEETING_SIGNED: _("signed the meeting resolution"),
     MEETING_CANCELLED: _("cancelled the meeting"),
     ACTION_DONE: _("completed an action item"),
+    DEADLINE_MOVED: _("moved the deadline to the confirmed holiday calendar"),
 }
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from collab.notify.reminders import cancel_reminders, schedule_deadline
+from collab.workdays import calendar
 from requests_app.models import Request
 from requests_app.selectors import visible_requests
 
@@ -217,6 +218,7 @@ def report_problem(
             recipients=people,
             escalate_to=secretaries(),
             start=now,
+            working_hours=calendar.working_hours_for(RESPONSE_WORKING_DAYS),
         )
         _tell(problem, secretaries(), event=events.PROBLEM_REPORTED, template="reported_grade")
         if request.is_confidential and not any(
@@ -307,7 +309,17 @@ def _arm_limit(problem, *, start) -> None:
         recipients=recipients,
         escalate_to=secretaries() if problem.grade == Grade.MAJOR else (),
         start=start,
+        working_hours=_limit_hours(problem, start=start),
     )
+
+
+def _limit_hours(problem, *, start) -> float | None:
+    """The working time of the grade's limit when the deadline is that limit (not a
+    date the group leader set by hand): what a confirmed calendar recomputes."""
+    days = GRADE_WORKING_DAYS.get(problem.grade)
+    if days is None or problem.due_at != _limit(problem.grade, start=start):
+        return None
+    return calendar.working_hours_for(days)
 
 
 def grade_problem(*, problem, by, grade, comment="", owner=None, now=None) -> Problem:

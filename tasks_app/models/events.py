@@ -12,6 +12,7 @@ DELIVERED = "tasks.task.delivered"
 ACCEPTED = "tasks.task.accepted"
 REJECTED = "tasks.task.rejected"
 RATED = "tasks.department.rated"
+DEADLINE_MOVED = "tasks.deadline_moved"
 
 LABELS = {
     CREATED: _("created the task"),
@@ -24,6 +25,7 @@ LABELS = {
     ACCEPTED: _("accepted the delivery"),
     REJECTED: _("rejected the delivery"),
     RATED: _("rated the department"),
+    DEADLINE_MOVED: _("moved the deadline to the confirmed holiday calendar"),
 }
 
 # Events that move the state; the last of them explains a stale click.

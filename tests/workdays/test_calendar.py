@@ -65,22 +65,36 @@ def test_is_working_day_national_day_2026(db, day, working):
     assert is_working_day(day) is working
 
 
-def test_is_working_day_year_without_data_raises(db):
+def test_is_working_day_year_without_data_is_provisional(db):
     CalendarYear.objects.filter(year=2026).delete()
+    CalendarDay.objects.filter(date__year=2026).delete()
+    calendar.invalidate()
 
-    with pytest.raises(CalendarMissing) as excinfo:
-        is_working_day(D(2026, 5, 6))
+    # Weekends and the estimated statutory holidays; no make-up working days.
+    assert is_working_day(D(2026, 5, 6))
+    assert not is_working_day(D(2026, 10, 1))
+    assert not is_working_day(D(2026, 10, 10))  # the adjusted Saturday is not known
+    assert calendar.is_provisional(D(2026, 5, 6))
 
-    assert excinfo.value.year == 2026
-    assert "2026" in str(excinfo.value)
 
-
-def test_add_working_days_year_without_data_raises(db):
-    # 2026-12-31 (Thursday) + 2 working days runs into 2027, which nobody entered yet.
+def test_add_working_days_into_a_year_without_data_is_computed(db):
+    # 2026-12-31 (Thursday) + 2 working days runs into 2027, which nobody confirmed yet:
+    # 1 January is the estimated New Year holiday, so Monday and Tuesday count.
     CalendarYear.objects.filter(year=2027).delete()
 
-    with pytest.raises(CalendarMissing):
-        add_working_days(at(2026, 12, 31, 10), 2)
+    due = add_working_days(at(2026, 12, 31, 10), 2)
+
+    assert due == at(2027, 1, 5, 10)
+    assert calendar.is_provisional(due)
+    assert calendar.spans_provisional(at(2026, 12, 31, 10), due)
+    assert not calendar.is_provisional(at(2026, 12, 31, 10))
+
+
+def test_year_outside_the_calendar_range_raises(db):
+    with pytest.raises(CalendarMissing) as excinfo:
+        is_working_day(D(2300, 1, 4))
+
+    assert excinfo.value.year == 2300
 
 
 def test_add_working_days_before_spring_festival_lands_on_adjusted_saturday(db):

@@ -1,6 +1,8 @@
 import datetime
 import io
+import zoneinfo
 
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +11,8 @@ from collab.workdays import calendar
 from collab.workdays.checks import calendar_years_present
 from collab.workdays.models import CalendarDay, CalendarYear, OfficeHours, Source
 from collab.workdays.services import seed_from_library
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def test_migration_seeded_library_years(db):
@@ -28,7 +32,7 @@ def test_seed_is_idempotent_and_keeps_manual_days(db):
     first = seed_from_library(years=[2026])
     call_command("workdays_seed", stdout=io.StringIO(), stderr=io.StringIO())
 
-    assert first == {2026: 0}
+    assert first == {}  # nothing to confirm again
     assert CalendarDay.objects.count() == count
     assert not CalendarDay.objects.get(date=datetime.date(2026, 10, 10)).is_working_day
 
@@ -44,32 +48,34 @@ def test_seed_restores_deleted_library_rows(db):
     assert not CalendarDay.objects.get(date=datetime.date(2025, 10, 1)).is_working_day
 
 
-def test_check_warns_for_missing_next_year_in_the_last_weeks(db):
+def test_check_warns_for_provisional_next_year_from_november(db):
     this_year = timezone.localdate().year
     CalendarYear.objects.get_or_create(year=this_year, defaults={"source": Source.NOTICE})
     CalendarYear.objects.filter(year=this_year + 1).delete()
 
-    warnings = calendar_years_present(today=datetime.date(this_year, 12, 1))
+    warnings = calendar_years_present(today=datetime.date(this_year, 11, 1))
 
     assert [w.id for w in warnings] == ["workdays.W001"]
     assert str(this_year + 1) in warnings[0].msg
 
 
-def test_check_quiet_about_next_year_before_the_last_weeks(db):
+def test_check_quiet_about_next_year_before_november(db):
     this_year = timezone.localdate().year
     CalendarYear.objects.get_or_create(year=this_year, defaults={"source": Source.NOTICE})
     CalendarYear.objects.filter(year=this_year + 1).delete()
 
-    assert calendar_years_present(today=datetime.date(this_year, 6, 1)) == []
+    assert calendar_years_present(today=datetime.date(this_year, 10, 31)) == []
 
 
-def test_check_errors_for_missing_current_year(db):
+def test_check_warns_for_provisional_current_year(db):
     this_year = timezone.localdate().year
     CalendarYear.objects.filter(year=this_year).delete()
 
-    errors = calendar_years_present(today=datetime.date(this_year, 6, 1))
+    warnings = calendar_years_present(today=datetime.date(this_year, 6, 1))
 
-    assert [e.id for e in errors] == ["workdays.E001"]
+    # A warning, not an error: the product keeps working on the provisional calendar.
+    assert [w.id for w in warnings] == ["workdays.W001"]
+    assert "provisional" in warnings[0].msg
 
 
 def test_check_silent_when_both_years_present(db):
@@ -80,14 +86,19 @@ def test_check_silent_when_both_years_present(db):
     assert calendar_years_present() == []
 
 
-def test_admin_changelist_warns_about_missing_year(demo, login):
+def test_admin_changelist_asks_to_confirm_provisional_year(demo, login):
     this_year = timezone.localdate().year
+    CalendarYear.objects.get_or_create(year=this_year, defaults={"source": Source.NOTICE})
     CalendarYear.objects.filter(year=this_year + 1).delete()
+    calendar.invalidate()
 
-    response = login(demo["admin"]).get(reverse("admin:workdays_calendarday_changelist"))
+    with time_machine.travel(datetime.datetime(this_year, 11, 2, 10, tzinfo=SHANGHAI)):
+        response = login(demo["admin"]).get(reverse("admin:workdays_calendarday_changelist"))
 
     assert response.status_code == 200
-    assert f"No working-day calendar for {this_year + 1}".encode() in response.content
+    page = response.content.decode()
+    assert f"The working-day calendar for {this_year + 1} is provisional" in page
+    assert reverse("admin:workdays_calendaryear_confirm") + f"?year={this_year + 1}" in page
 
 
 def test_admin_office_hours_edit_invalidates_cache(demo, login):
