@@ -40,7 +40,10 @@ def overdue_q(*, now: datetime | None = None) -> Q:
     now = now or timezone.now()
     today = timezone.localdate(now)
     late_answer = RequestDepartment.objects.filter(
-        request=OuterRef("pk"), answer="pending", response_due__lt=now
+        request=OuterRef("pk"),
+        answer="pending",
+        response_due__lt=now,
+        clock_paused_at__isnull=True,  # waiting for the requester's answer: not late
     )
     late_question = Clarification.objects.filter(
         request=OuterRef("pk"), answered_at__isnull=True, answer_due__lt=now
@@ -144,7 +147,8 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
             reasons.append(gettext("deadline passed"))
         if obj.state == State.AWAITING_CONFIRMATION:
             if any(
-                rd.is_pending and rd.response_due and rd.response_due < now for rd in departments
+                rd.is_pending and not rd.clock_paused and rd.response_due and rd.response_due < now
+                for rd in departments
             ):
                 reasons.append(gettext("answer late"))
             if any(c.answer_due < now for c in clarifications):

@@ -110,6 +110,18 @@ def can_answer(user, request, request_department) -> bool:
     )
 
 
+def can_acknowledge(user, request, request_department) -> bool:
+    """The liaison, contact person or head confirms receipt (确认收到) once per round."""
+    return (
+        request.state == State.AWAITING_CONFIRMATION
+        and request_department.request_id == request.pk
+        and request_department.reached_at is not None
+        and request_department.acknowledged_at is None
+        and request_department.answer == Answer.PENDING
+        and may_answer_for(user, request_department)
+    )
+
+
 def can_reply_clarification(user, request, clarification) -> bool:
     return (
         is_requester(user, request)

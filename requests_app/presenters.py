@@ -26,10 +26,12 @@ class NextStep:
     who: str
     what: str
     due: datetime | None = None
+    # The response clock waits for the requester's answer (DOMAIN §8): no countdown.
+    paused: bool = False
 
     @property
     def overdue(self) -> bool:
-        return self.due is not None and self.due < timezone.now()
+        return not self.paused and self.due is not None and self.due < timezone.now()
 
 
 def next_steps(obj, departments, clarifications) -> list[NextStep]:
@@ -61,6 +63,7 @@ def next_steps(obj, departments, clarifications) -> list[NextStep]:
                 f"{rd.department.code} · {rd.contact.name}",
                 gettext("confirm, ask for an adjustment, or decline"),
                 rd.response_due,
+                paused=rd.clock_paused,
             )
             for rd in departments
             if rd.is_pending
@@ -81,7 +84,14 @@ def detail_context(user, obj) -> dict:
     departments = list(obj.departments.all())
     events = list(obj.events.all())
     clarifications = list(obj.clarifications.all())
-    rows = [{"rd": rd, "can_answer": permissions.can_answer(user, obj, rd)} for rd in departments]
+    rows = [
+        {
+            "rd": rd,
+            "can_answer": permissions.can_answer(user, obj, rd),
+            "can_acknowledge": permissions.can_acknowledge(user, obj, rd),
+        }
+        for rd in departments
+    ]
     clarification_rows = [
         {"c": c, "can_reply": permissions.can_reply_clarification(user, obj, c)}
         for c in clarifications

@@ -5,9 +5,14 @@
   contact person and liaison, then escalated to its head. Armed when the request
   reaches the departments, stopped by that department's answer or when the request
   leaves awaiting-confirmation.
+- `requests.acknowledge`: the department's liaison (and contact person) acknowledges
+  receipt within 1 working day (DOMAIN §1); escalated to its head. Armed with the
+  response deadline, stopped by the acknowledgement or by any answer or question.
 - `requests.clarification`: the requester answers a question within 24 h (DOMAIN §3);
   escalated to the requesting department's head. Armed when the question is asked,
-  stopped by the answer or when the request leaves awaiting-confirmation.
+  stopped by the answer or when the request leaves awaiting-confirmation. Held while
+  the department waits for the requester's answer to its question and re-armed with
+  the later deadline when the answer comes (the clock pauses, DOMAIN §8).
 
 Only people who may see the request are reminded (confidential requests: the people
 named on them), checked when arming and again when sending."""
@@ -18,11 +23,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from collab.notify import reminders as engine
+from collab.workdays import calendar
 
 from .models import Answer, Clarification, Priority, Request, RequestDepartment, State
 
 RESPONSE = "requests.response"
 CLARIFICATION = "requests.clarification"
+ACKNOWLEDGE = "requests.acknowledge"
 
 
 def _visible_ids(user, request_ids) -> set[int]:
@@ -67,8 +74,54 @@ def response_due(*, request, start) -> None:
         )
 
 
+def response_rearmed(*, request_department, start) -> None:
+    """The department's clock runs again with a later deadline: re-arm its reminders."""
+    rd = RequestDepartment.objects.select_related(
+        "request", "contact", "department__liaison", "department__head"
+    ).get(pk=request_department.pk)
+    request = rd.request
+    engine.schedule_deadline(
+        kind=RESPONSE,
+        target=rd,
+        due_at=rd.response_due,
+        recipients=_allowed(request, [rd.contact, rd.department.liaison]),
+        escalate_to=_allowed(request, [rd.department.head]),
+        urgent=_urgent(request),
+        start=start,
+    )
+
+
 def response_done(*, request_department, now=None) -> None:
     engine.cancel_reminders(kind=RESPONSE, target=request_department, now=now)
+
+
+def response_held(*, request_department, now=None) -> None:
+    """The clock is paused: nothing is sent until it runs again (`response_rearmed`)."""
+    engine.cancel_reminders(kind=RESPONSE, target=request_department, now=now)
+
+
+def acknowledge_due(*, request, start, days) -> None:
+    """Arm the acknowledgement deadline of every department the request has just reached."""
+    rds = request.departments.filter(acknowledge_due__isnull=False).select_related(
+        "contact", "department__liaison", "department__head"
+    )
+    # The working time allowed, so the deadline can be recomputed when a provisional
+    # year's holidays are confirmed.
+    hours = days * calendar.working_day_length().total_seconds() / 3600
+    for rd in rds:
+        engine.schedule_deadline(
+            kind=ACKNOWLEDGE,
+            target=rd,
+            due_at=rd.acknowledge_due,
+            recipients=_allowed(request, [rd.department.liaison, rd.contact]),
+            escalate_to=_allowed(request, [rd.department.head]),
+            start=start,
+            working_hours=hours,
+        )
+
+
+def acknowledge_done(*, request_department, now=None) -> None:
+    engine.cancel_reminders(kind=ACKNOWLEDGE, target=request_department, now=now)
 
 
 def clarification_due(*, clarification) -> None:
@@ -93,6 +146,7 @@ def confirmation_over(*, request, now=None) -> None:
     department owes an answer and no question is waiting any more."""
     for rd_id in RequestDepartment.objects.filter(request=request).values_list("pk", flat=True):
         engine.cancel_reminders(kind=RESPONSE, target=rd_id, now=now)
+        engine.cancel_reminders(kind=ACKNOWLEDGE, target=rd_id, now=now)
     open_questions = Clarification.objects.filter(request=request, answered_at__isnull=True)
     for clarification_id in open_questions.values_list("pk", flat=True):
         engine.cancel_reminders(kind=CLARIFICATION, target=clarification_id, now=now)
@@ -162,9 +216,10 @@ class _BatchedHandler(engine.ReminderHandler):
 
 class ResponseHandler(_BatchedHandler):
     def targets(self, ids):
-        rows = RequestDepartment.objects.filter(pk__in=ids, answer=Answer.PENDING).select_related(
-            "request", "department"
-        )
+        # A paused clock sends nothing (its reminders are held, this is the safety net).
+        rows = RequestDepartment.objects.filter(
+            pk__in=ids, answer=Answer.PENDING, clock_paused_at__isnull=True
+        ).select_related("request", "department")
         return {rd.pk: rd for rd in rows}
 
     def item(self, reminder, rd):
@@ -186,6 +241,32 @@ class ResponseHandler(_BatchedHandler):
     def escalate(self, reminder):
         """Nothing changes state when a department is late: its head is told by the
         escalation reminder itself, and the lateness shows on the request page."""
+
+
+class AcknowledgeHandler(_BatchedHandler):
+    def targets(self, ids):
+        rows = RequestDepartment.objects.filter(
+            pk__in=ids, answer=Answer.PENDING, acknowledged_at__isnull=True
+        ).select_related("request", "department")
+        return {rd.pk: rd for rd in rows}
+
+    def item(self, reminder, rd):
+        department = rd.department
+        if reminder.stage == engine.ESCALATE:
+            if department.head_id != reminder.recipient_id:
+                return None
+            text = gettext(
+                "%(department)s has not acknowledged receipt of this request in time. %(when)s"
+            )
+        else:
+            if reminder.recipient_id not in (rd.contact_id, department.liaison_id):
+                return None
+            text = gettext("Acknowledge receipt of this request for %(department)s. %(when)s")
+        return engine.ReminderItem(
+            title=_title(rd.request),
+            text=text % {"department": department.name, "when": engine.default_text(reminder)},
+            url=_url(rd.request) + "#departments",
+        )
 
 
 class ClarificationHandler(_BatchedHandler):
@@ -218,3 +299,4 @@ class ClarificationHandler(_BatchedHandler):
 def register() -> None:
     engine.register_handler(RESPONSE, ResponseHandler())
     engine.register_handler(CLARIFICATION, ClarificationHandler())
+    engine.register_handler(ACKNOWLEDGE, AcknowledgeHandler())

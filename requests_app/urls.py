@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("<int:pk>/departments/<int:rd_pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/departments/<int:rd_pk>/ask/", views.ask, name="ask"),
+    path("<int:pk>/departments/<int:rd_pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/questions/<int:clarification_pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path(

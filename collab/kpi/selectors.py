@@ -144,14 +144,18 @@ def received_qs(start, end):
 
 
 def response_due_q(now) -> Q:
-    """Answered, or still pending past the limit: the responses that count."""
+    """Answered, or still pending past the limit: the responses that count. A paused
+    clock (waiting for the requester's answer) is not late."""
     return Q(answered_at__isnull=False) | Q(
         answer=Answer.PENDING,
         response_due__lt=now,
+        clock_paused_at__isnull=True,
         request__state=RequestState.AWAITING_CONFIRMATION,
     )
 
 
+# `response_due` has already moved on by the time the clock was paused for the
+# requester's answers, so an answer within the department's own time counts as on time.
 RESPONSE_ON_TIME = Q(answered_at__isnull=False, answered_at__lte=F("response_due"))
 
 
@@ -199,6 +203,7 @@ def overdue_responses_qs(now):
     return RequestDepartment.objects.filter(
         answer=Answer.PENDING,
         response_due__lt=now,
+        clock_paused_at__isnull=True,
         request__state=RequestState.AWAITING_CONFIRMATION,
     )
 

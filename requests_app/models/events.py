@@ -23,6 +23,9 @@ COMPLETED = "requests.request.completed"
 ARCHIVED = "requests.request.archived"
 CANCELLED = "requests.request.cancelled"
 ACCESS_GRANTED = "requests.request.access_granted"
+ACKNOWLEDGED = "requests.department.acknowledged"
+CLOCK_PAUSED = "requests.department.clock_paused"
+CLOCK_RESUMED = "requests.department.clock_resumed"
 
 LABELS = {
     CREATED: _("created the draft"),
@@ -46,6 +49,9 @@ LABELS = {
     ARCHIVED: _("request archived"),
     CANCELLED: _("cancelled the request"),
     ACCESS_GRANTED: _("granted access"),
+    ACKNOWLEDGED: _("acknowledged receipt"),
+    CLOCK_PAUSED: _("response clock paused while waiting for the requester's answer"),
+    CLOCK_RESUMED: _("response clock resumed; the response is due later by the time paused"),
 }
 
 

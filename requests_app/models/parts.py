@@ -100,8 +100,22 @@ class RequestDepartment(models.Model):
         return self.answer == Answer.PENDING
 
     @property
+    def clock_paused(self) -> bool:
+        return self.clock_paused_at is not None
+
+    @property
     def overdue(self) -> bool:
-        return bool(self.is_pending and self.response_due and self.response_due < timezone.now())
+        # A paused clock cannot run late: the department waits for the requester.
+        return bool(
+            self.is_pending
+            and not self.clock_paused
+            and self.response_due
+            and self.response_due < timezone.now()
+        )
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
 
 class Milestone(models.Model):

@@ -37,9 +37,24 @@ class AddressedSerializer(serializers.ModelSerializer):
     contact = UserRefSerializer(read_only=True)
     answered_by = UserRefSerializer(read_only=True, allow_null=True)
     head_signed_by = UserRefSerializer(read_only=True, allow_null=True)
-    overdue = serializers.BooleanField(read_only=True)
+    overdue = serializers.BooleanField(
+        read_only=True, help_text="Past its response deadline; never while the clock is paused."
+    )
+    clock_paused = serializers.BooleanField(
+        read_only=True,
+        help_text="The response clock is paused while the department waits for the "
+        "requester's answer to its question.",
+    )
+    paused_for = serializers.SerializerMethodField(
+        help_text="Seconds the response clock has been paused so far in this round (closed "
+        "pauses; `response_due` has already moved on by them)."
+    )
+    acknowledged_by = UserRefSerializer(read_only=True, allow_null=True)
     can_answer = serializers.SerializerMethodField(
         help_text="Whether you may confirm, ask for an adjustment, decline or ask a question now."
+    )
+    can_acknowledge = serializers.SerializerMethodField(
+        help_text="Whether you may acknowledge receipt for the department now."
     )
 
     class Meta:
@@ -51,6 +66,11 @@ class AddressedSerializer(serializers.ModelSerializer):
             "reached_at",
             "response_due",
             "overdue",
+            "clock_paused",
+            "paused_for",
+            "acknowledge_due",
+            "acknowledged_by",
+            "acknowledged_at",
             "answer",
             "answer_text",
             "answered_by",
@@ -58,11 +78,18 @@ class AddressedSerializer(serializers.ModelSerializer):
             "head_signed_by",
             "head_signed_at",
             "can_answer",
+            "can_acknowledge",
         ]
         read_only_fields = fields
 
+    def get_paused_for(self, rd) -> int:
+        return int(rd.clock_paused_for.total_seconds())
+
     def get_can_answer(self, rd) -> bool:
         return permissions.can_answer(self.context["request"].user, rd.request, rd)
+
+    def get_can_acknowledge(self, rd) -> bool:
+        return permissions.can_acknowledge(self.context["request"].user, rd.request, rd)
 
 
 class MilestoneSerializer(serializers.Serializer):
@@ -309,6 +336,17 @@ class DepartmentAnswerSerializer(serializers.Serializer):
 
 class RequiredTextAnswerSerializer(DepartmentAnswerSerializer):
     text = serializers.CharField(help_text="What needs adjusting, or why you decline.")
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    department = serializers.CharField(
+        required=False,
+        help_text="Code of the addressed department you acknowledge for; may be left out "
+        "when you answer for exactly one.",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="What happens next (optional)."
+    )
 
 
 class QuestionSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from requests_app import permissions, selectors, services
 from requests_app.errors import RequestError
-from requests_app.models import Answer, Request, RequestEvent
+from requests_app.models import Answer, Request, RequestEvent, State
 from tasks_app import permissions as task_permissions
 from tasks_app import selectors as task_selectors
 from tasks_app import services as task_services
@@ -35,6 +35,7 @@ from ..schema import (
     transition_doc_for,
 )
 from .request_serializers import (
+    AcknowledgeSerializer,
     ClarificationAnswerSerializer,
     CommentSerializer,
     DepartmentAnswerSerializer,
@@ -313,6 +314,34 @@ class RequestViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         return self._answer(Answer.DECLINED, RequiredTextAnswerSerializer)
+
+    @_transition_doc(
+        "Acknowledge receipt for an addressed department (liaison, contact person or head; "
+        "within 1 working day)",
+        AcknowledgeSerializer,
+        "Any answer or question also counts as the acknowledgement.",
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        obj = self._visible(pk)
+        code = request.data.get("department") if isinstance(request.data, dict) else None
+        rd = self._addressed(obj, code)
+
+        def allowed(user, current):
+            rd.refresh_from_db()
+            already = services.acknowledged_error(rd)
+            if already is not None and current.state == State.AWAITING_CONFIRMATION:
+                raise InvalidTransition(str(already), current_state=current.state)
+            return permissions.can_acknowledge(user, current, rd)
+
+        return self._run(
+            obj,
+            allowed=allowed,
+            body=AcknowledgeSerializer,
+            run=lambda o, d: services.acknowledge_receipt(
+                request_department=rd, by=request.user, comment=d["comment"]
+            ),
+        )
 
     @_transition_doc("Ask the requester a question (24 h to answer)", QuestionSerializer)
     @action(detail=True, methods=["post"])
