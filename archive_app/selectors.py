@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.notify import lateness
 from requests_app.models import Clarification, Request, RequestDepartment, State
 from requests_app.models.choices import OPEN_STATES
 from requests_app.presenters import next_steps
@@ -48,8 +49,13 @@ def overdue_q(*, now: datetime | None = None) -> Q:
     late_question = Clarification.objects.filter(
         request=OuterRef("pk"), answered_at__isnull=True, answer_due__lt=now
     )
-    return Q(state__in=ACTIVE_STATES, deadline__lt=today) | Q(state=State.AWAITING_CONFIRMATION) & (
-        Q(Exists(late_answer)) | Q(Exists(late_question))
+    late_breakdown = RequestDepartment.objects.filter(request=OuterRef("pk"), breakdown_due__lt=now)
+    return (
+        Q(state__in=ACTIVE_STATES, deadline__lt=today)
+        | Q(state=State.AWAITING_CONFIRMATION) & (Q(Exists(late_answer)) | Q(Exists(late_question)))
+        # Step due times are cleared when the request leaves the step.
+        | Q(step_due_at__lt=now)
+        | Q(state=State.IN_PROGRESS) & Q(Exists(late_breakdown))
     )
 
 
@@ -129,6 +135,7 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
     today = timezone.localdate(now)
     requests = list(requests)
     progress = sources.task_progress(r.pk for r in requests)
+    explained = lateness.reasons_for(f"request:{r.pk}" for r in requests)
     rows = []
     for obj in requests:
         departments = list(obj.departments.all())
@@ -153,6 +160,13 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
                 reasons.append(gettext("answer late"))
             if any(c.answer_due < now for c in clarifications):
                 reasons.append(gettext("question unanswered"))
+        step_late = bool(obj.step_due_at and obj.step_due_at < now)
+        if step_late:
+            reasons.append(gettext("step late"))
+        if obj.state == State.IN_PROGRESS and any(
+            rd.breakdown_due and rd.breakdown_due < now for rd in departments
+        ):
+            reasons.append(gettext("breakdown late"))
         task = progress.get(obj.pk)
         if task and task.get("overdue") and active:
             reasons.append(gettext("task late"))
@@ -183,8 +197,20 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
                 "start_date": _iso(obj.start_date),
                 "deadline": _iso(obj.deadline),
                 "submitted": _iso(obj.submitted_at),
+                "step_due": _iso(obj.step_due_at),
+                "step_late": step_late,
                 "overdue": bool(reasons),
                 "overdue_reasons": reasons,
+                # Reasons for delays given by the people responsible (DOMAIN §8).
+                "late_reasons": [
+                    {
+                        "person": reason.person.name,
+                        "due": _iso(reason.due_at),
+                        "reason": reason.reason,
+                        "given": _iso(reason.given_at),
+                    }
+                    for reason in explained.get(f"request:{obj.pk}", [])
+                ],
             }
         )
     return rows
@@ -281,7 +307,13 @@ def work_items(user) -> list:
         url = reverse("archive:report", args=[obj.pk])
         title = f"{obj.number} {obj.title}"
         if permissions.can_draft_report(user, obj, report):
-            items.append(WorkItem(kind, title, url, gettext("Draft the completion report")))
+            items.append(
+                WorkItem(kind, title, url, gettext("Draft the completion report"), obj.step_due_at)
+            )
         elif permissions.can_decide_report(user, obj, report):
-            items.append(WorkItem(kind, title, url, gettext("Approve the completion report")))
+            items.append(
+                WorkItem(
+                    kind, title, url, gettext("Approve the completion report"), obj.step_due_at
+                )
+            )
     return items

@@ -16,6 +16,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from issues_app.models import Grade, ProblemState
 from requests_app import services as request_services
+from requests_app import steps as request_steps
 from requests_app.models import Request, State
 
 from . import permissions, selectors, sources
@@ -323,6 +324,9 @@ def save_report(*, request, by, fields: dict, submit: bool = False) -> Completio
             report.submitted_at = timezone.now()
         report.save()
         if submit:
+            request_steps.report_step(
+                request=request, step=request_steps.REPORT_APPROVAL, now=report.submitted_at
+            )
             _notify(
                 request,
                 [request.requesting_department.head],
@@ -350,6 +354,9 @@ def decide_report(*, request, by, approve: bool, comment: str = "") -> Completio
             if approve:
                 archive(request=request, by=by)
             else:
+                request_steps.report_step(
+                    request=request, step=request_steps.REPORT_DRAFT, now=report.decided_at
+                )
                 _notify(request, [report.drafted_by], "archive.report.returned", "report_returned")
     except (TransitionNotAllowed, ConcurrentTransition):
         raise _stale_or_denied(by, request, None) from None

@@ -2,6 +2,7 @@
 timeline and the state machine stay whole. Only the approval rules are editable."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -105,7 +106,36 @@ class RequestAdmin(SimpleHistoryAdmin):
 
 @admin.register(ApprovalRules)
 class ApprovalRulesAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "urgent_skips_leader_review"]
+    list_display = [
+        "__str__",
+        "urgent_skips_leader_review",
+        "head_review_days",
+        "leader_review_days",
+        "breakdown_days",
+        "report_draft_days",
+        "report_approval_days",
+    ]
+    fieldsets = [
+        (_("Approval"), {"fields": ["urgent_skips_leader_review"]}),
+        (
+            _("Step limits (working days)"),
+            {
+                "fields": [
+                    "head_review_days",
+                    "leader_review_days",
+                    "acknowledge_days",
+                    "breakdown_days",
+                    "report_draft_days",
+                    "report_approval_days",
+                ],
+                "description": _(
+                    "Each step is due this many working days after it starts; the people "
+                    "holding it are reminded, and the next level up is told when it is late. "
+                    "A change applies to steps that start afterwards."
+                ),
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         return not ApprovalRules.objects.exists()

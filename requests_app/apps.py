@@ -10,9 +10,10 @@ class RequestsConfig(AppConfig):
     def ready(self):
         from collab.core import demo, inbox
 
-        from . import reminders, selectors
+        from . import reminders, selectors, steps
         from .demo import seed_requests
 
         inbox.register(selectors.work_items)
         reminders.register()
+        steps.register()
         demo.SEEDERS.append(seed_requests)

@@ -188,13 +188,15 @@ def work_items(user) -> list[WorkItem]:
         state=State.LEADER_REVIEW, requesting_department__in=roles.led
     )
     if roles.headed or roles.led:
-        for r in visible.filter(review).only("pk", "number", "title", "state"):
+        for r in visible.filter(review).only("pk", "number", "title", "state", "step_due_at"):
             action = (
                 gettext("Review (level 1)")
                 if r.state == State.HEAD_REVIEW
                 else gettext("Review (level 2)")
             )
-            items.append(WorkItem(kind, f"{r.number} {r.title}", url(r.pk), action, None))
+            items.append(
+                WorkItem(kind, f"{r.number} {r.title}", url(r.pk), action, r.step_due_at)
+            )
 
     answerable = Q(contact=user) | Q(department__in=set(roles.headed) | set(roles.liaison_for))
     pending = (

@@ -15,7 +15,7 @@ from guardian.shortcuts import assign_perm
 from collab.core.files import upload_error
 from collab.workdays.calendar import add_working_days
 
-from . import permissions, reminders
+from . import permissions, reminders, steps
 from .errors import RequestError
 from .models import (
     Answer,
@@ -279,12 +279,12 @@ def update_request(*, request, by, fields, departments, milestones=(), files=())
     return request
 
 
-def submit_request(*, request, by, comment="") -> Request:
+def submit_request(*, request, by, comment="", now=None) -> Request:
     """First submission draws the number; a resubmission after a return keeps it."""
     if not permissions.is_requester(by, request):
         raise _deny()
     with transaction.atomic():
-        now = timezone.now()
+        now = now or timezone.now()
         first = request.state == State.DRAFT
         if request.state not in (State.DRAFT, State.RETURNED):
             raise stale_error(request)
@@ -293,7 +293,9 @@ def submit_request(*, request, by, comment="") -> Request:
         if request.number is None:
             request.number = draw_number(department=request.requesting_department, at=now)
             request.submitted_at = now
+        request.step_due_at = steps.step_due(steps.HEAD_REVIEW, start=now)
         _fire(request, "submit" if first else "resubmit")
+        steps.arm_step(request=request, step=steps.HEAD_REVIEW, start=now)
         _log(
             request,
             events.SUBMITTED if first else events.RESUBMITTED,
@@ -377,7 +379,12 @@ def approve_request(*, request, by, comment="", now=None) -> Request:
             )
             request.head_signed_by = by
             request.head_signed_at = now
+            request.step_due_at = None if skip else steps.step_due(steps.LEADER_REVIEW, start=now)
             _fire(request, "approve_by_head", skip_leader_review=skip)
+            if skip:
+                steps.stop_step(request=request, now=now)
+            else:
+                steps.arm_step(request=request, step=steps.LEADER_REVIEW, start=now)
             _log(
                 request,
                 events.HEAD_APPROVED,
@@ -398,7 +405,9 @@ def approve_request(*, request, by, comment="", now=None) -> Request:
         elif permissions.can_leader_review(by, request):
             request.leader_signed_by = by
             request.leader_signed_at = now
+            request.step_due_at = None
             _fire(request, "approve_by_leader")
+            steps.stop_step(request=request, now=now)
             _log(request, events.LEADER_APPROVED, by=by, comment=comment, at=now)
         else:
             raise stale_error(request)
@@ -416,7 +425,9 @@ def return_request(*, request, by, comment) -> Request:
         if not permissions.can_review(by, request):
             raise stale_error(request)
         level = 1 if request.state == State.HEAD_REVIEW else 2
+        request.step_due_at = None
         _fire(request, "return_to_requester")
+        steps.stop_step(request=request)
         _log(request, events.RETURNED, by=by, comment=comment, data={"level": level})
         reminders.confirmation_over(request=request)
         queue_notification(
@@ -434,7 +445,9 @@ def withdraw_request(*, request, by, comment="", now=None) -> Request:
         raise _deny()
     with transaction.atomic():
         now = now or timezone.now()
+        request.step_due_at = None
         _fire(request, "withdraw")
+        steps.stop_step(request=request, now=now)
         _log(request, events.WITHDRAWN, by=by, comment=comment, at=now)
         reminders.confirmation_over(request=request, now=now)
     return request
@@ -627,6 +640,7 @@ def answer_department(*, request_department, by, answer, text="", now=None) -> R
             reminders.confirmation_over(request=request, now=now)
         elif not request.departments.exclude(answer=Answer.CONFIRMED).exists():
             _fire(request, "start")
+            steps.start_breakdown(request=request, now=now)
             _log(request, events.STARTED, by=None, at=now)
             recipients = [request.requester_id, request.requesting_department.head_id]
             recipients += [
@@ -764,17 +778,24 @@ def grant_access(*, request, by, user) -> None:
 
 
 def complete_request(*, request, by=None, comment="") -> Request:
-    """Every task accepted and every addressed department rated (checked by the caller)."""
+    """Every task accepted and every addressed department rated (checked by the caller).
+    The lead department now drafts the completion report, within its step limit."""
     with transaction.atomic():
+        now = timezone.now()
+        request.step_due_at = steps.step_due(steps.REPORT_DRAFT, start=now)
         _fire(request, "complete")
         _log(request, events.COMPLETED, by=by, comment=comment)
+        steps.stop_breakdown(request=request, now=now)
+        steps.arm_step(request=request, step=steps.REPORT_DRAFT, start=now)
     return request
 
 
 def archive_request(*, request, by=None, comment="") -> Request:
     with transaction.atomic():
+        request.step_due_at = None
         _fire(request, "archive")
         _log(request, events.ARCHIVED, by=by, comment=comment)
+        steps.stop_step(request=request)
     return request
 
 
@@ -786,4 +807,5 @@ def cancel_request(*, request, by, comment) -> Request:
     with transaction.atomic():
         _fire(request, "cancel")
         _log(request, events.CANCELLED, by=by, comment=comment)
+        steps.stop_breakdown(request=request)
     return request

@@ -17,6 +17,7 @@ from collab.workdays import calendar
 from requests_app.models import Priority, Request, RequestDepartment
 from requests_app.models import State as RequestState
 from requests_app.services import complete_request
+from requests_app.steps import breakdown_done
 
 from . import access, permissions, reminders
 from .errors import TaskError
@@ -310,6 +311,8 @@ def create_task(
             exclude=by,
         )
         reminders.task_due(task=task, now=now)
+        # The department's first task ends its breakdown step.
+        breakdown_done(request_department=rd, now=now)
     return task
 
 

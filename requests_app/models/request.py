@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -138,6 +139,10 @@ class Request(ConcurrentTransitionMixin, models.Model):
     @property
     def badge_class(self) -> str:
         return BADGE_CLASSES.get(self.state, "")
+
+    @property
+    def step_overdue(self) -> bool:
+        return bool(self.step_due_at and self.step_due_at < timezone.now())
 
     # --- state machine (DOMAIN §3); side-effect free -------------------------------
 

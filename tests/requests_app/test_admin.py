@@ -51,7 +51,18 @@ def test_admin_edits_approval_rule(demo, client):
     client.force_login(demo["admin"])
     rules = ApprovalRules.current()
     url = reverse("admin:requests_app_approvalrules_change", args=[rules.pk])
-    response = client.post(url, {"urgent_skips_leader_review": "on"})
+    days = {
+        name: 1
+        for name in (
+            "head_review_days",
+            "leader_review_days",
+            "acknowledge_days",
+            "breakdown_days",
+            "report_draft_days",
+            "report_approval_days",
+        )
+    }
+    response = client.post(url, {"urgent_skips_leader_review": "on", **days})
     assert response.status_code == 302
     assert ApprovalRules.current().urgent_skips_leader_review is True
 

@@ -169,6 +169,8 @@ class RequestListSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "submitted_at",
+            # Due time of the step the request waits on (初审, 复审, completion report).
+            "step_due_at",
             "web_url",
         ]
         read_only_fields = fields
