@@ -253,3 +253,17 @@ def test_administrators_are_reminded_weekly_from_1_november(
     sent = Notification.objects.filter(recipient=demo["admin"], subject__contains="2027")
     assert sent.count() == 1
     assert "Confirm the 2027 working-day calendar" in sent.get().subject + sent.get().body
+
+
+def test_api_marks_deadlines_on_the_provisional_calendar(demo, login):
+    with time_machine.travel(at(2026, 12, 28, 10), tick=False):
+        request = running_request(demo)
+    problem = report(demo, request, now=at(2026, 12, 30, 10))
+    client = login(demo["secretary"])
+
+    body = client.get(f"/api/v1/problems/{problem.pk}/").json()
+    assert body["response_due_provisional"] is True
+
+    confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027), by=demo["admin"])
+    body = client.get(f"/api/v1/problems/{problem.pk}/").json()
+    assert body["response_due_provisional"] is False

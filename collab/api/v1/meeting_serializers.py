@@ -25,7 +25,7 @@ from issues_app.models import (
     MilestoneStage,
 )
 
-from .common import UserRefSerializer
+from .common import ProvisionalFlag, UserRefSerializer
 
 PEOPLE = get_user_model().objects.filter(is_active=True, department__isnull=False)
 
@@ -91,6 +91,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
     agenda_count = serializers.IntegerField(read_only=True)
     attendee_count = serializers.IntegerField(read_only=True)
     minutes_overdue = serializers.BooleanField(read_only=True)
+    minutes_due_provisional = ProvisionalFlag("minutes_due")
     needs_sign_off = serializers.BooleanField(
         read_only=True, help_text="A milestone meeting's resolution is signed by the group leader."
     )
@@ -112,6 +113,7 @@ class MeetingListSerializer(serializers.ModelSerializer):
             "agenda_count",
             "attendee_count",
             "minutes_due",
+            "minutes_due_provisional",
             "minutes_overdue",
             "published_at",
             "needs_sign_off",

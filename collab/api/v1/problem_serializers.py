@@ -21,7 +21,7 @@ from issues_app.models import (
     ProblemState,
 )
 
-from .common import DepartmentRefSerializer, UserRefSerializer
+from .common import DepartmentRefSerializer, ProvisionalFlag, UserRefSerializer
 from .task_serializers import RequestRefSerializer
 
 # The people the problem forms offer as owners: active and in a department.
@@ -80,6 +80,8 @@ class ProblemListSerializer(serializers.ModelSerializer):
     response_overdue = serializers.BooleanField(
         read_only=True, help_text="A department concerned has not responded in time."
     )
+    response_due_provisional = ProvisionalFlag("response_due")
+    due_at_provisional = ProvisionalFlag("due_at")
     web_url = serializers.SerializerMethodField(help_text="The problem's page in the browser.")
 
     class Meta:
@@ -100,7 +102,9 @@ class ProblemListSerializer(serializers.ModelSerializer):
             "owner",
             "reported_at",
             "response_due",
+            "response_due_provisional",
             "due_at",
+            "due_at_provisional",
             "overdue",
             "response_overdue",
             "escalated_at",

@@ -15,7 +15,7 @@ from tasks_app.models import (
     TaskState,
 )
 
-from .common import UserRefSerializer
+from .common import ProvisionalFlag, UserRefSerializer
 
 ACTIVE_PEOPLE = get_user_model().objects.filter(is_active=True)
 
@@ -80,6 +80,7 @@ class RoundSerializer(serializers.ModelSerializer):
     delivered_by = UserRefSerializer(read_only=True)
     decided_by = UserRefSerializer(read_only=True, allow_null=True)
     deliverables = DeliverableSerializer(many=True, read_only=True)
+    feedback_due_provisional = ProvisionalFlag("feedback_due")
 
     class Meta:
         model = AcceptanceRound
@@ -89,6 +90,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "delivered_at",
             "note",
             "feedback_due",
+            "feedback_due_provisional",
             "result",
             "decided_by",
             "decided_at",
