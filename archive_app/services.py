@@ -102,6 +102,9 @@ def problem_payload(user, *, filters: dict, language: str) -> dict:
             "summary": sources.problem_summary(rows),
             "as_of": str(timezone.localdate()),
             "rows": rows,
+            "any_provisional": any(
+                r["response_due_provisional"] or r["resolve_due_provisional"] for r in rows
+            ),
         }
 
 

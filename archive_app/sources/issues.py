@@ -12,6 +12,7 @@ from django.db.models import When as CaseWhen
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.workdays import calendar
 from issues_app import selectors as issue_selectors
 from issues_app.models import (
     ActionItem,
@@ -132,6 +133,9 @@ def problem_rows(problems, *, now: datetime | None = None) -> list[dict]:
                 "reported_at": when(p.reported_at),
                 "response_due": when(p.response_due),
                 "resolve_due": when(p.due_at),
+                # On a year's provisional holiday calendar: may move when it is confirmed.
+                "response_due_provisional": calendar.is_provisional(p.response_due),
+                "resolve_due_provisional": calendar.is_provisional(p.due_at),
                 "state": p.state,
                 "state_label": str(p.get_state_display()),
                 "status_label": str(p.get_status_display()),

@@ -267,3 +267,18 @@ def test_api_marks_deadlines_on_the_provisional_calendar(demo, login):
     confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027), by=demo["admin"])
     body = client.get(f"/api/v1/problems/{problem.pk}/").json()
     assert body["response_due_provisional"] is False
+
+
+def test_problem_ledger_marks_provisional_deadlines_on_screen_and_in_the_pdf_data(demo, login):
+    from archive_app.services import problem_payload
+
+    with time_machine.travel(at(2026, 12, 28, 10), tick=False):
+        request = running_request(demo)
+    report(demo, request, now=at(2026, 12, 30, 10))
+
+    page = login(demo["secretary"]).get(reverse("archive:problems")).content.decode()
+    assert 'data-testid="provisional"' in page
+
+    payload = problem_payload(demo["secretary"], filters={}, language="zh-hans")
+    assert payload["any_provisional"] is True
+    assert payload["rows"][0]["response_due_provisional"] is True
