@@ -33,6 +33,8 @@ office opens); everything that fires for one person in one sweep arrives as one 
 
 import logging
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +48,7 @@ from django.utils.translation import gettext
 
 from collab.workdays import calendar
 
+from . import dates
 from .models import LateReason, Reminder
 from .services import notify
 
@@ -58,6 +61,9 @@ BEFORE, DUE, ESCALATE = "before", "due", "escalate"
 # DOMAIN §8: a delay of more than 24 h must be explained by the person responsible.
 EXPLAIN = "explain"
 EXPLAIN_AFTER = timedelta(hours=24)
+
+# Set while `_tell` describes reminders: what they say is true at the sweep's moment.
+_sending_at: ContextVar[datetime | None] = ContextVar("reminders_sending_at", default=None)
 
 
 class ReminderError(Exception):
@@ -110,19 +116,40 @@ def local_moment(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def default_text(reminder: Reminder) -> str:
-    """Translated wording for the standard stages, for handlers that need nothing more."""
-    due = (
-        date_format(timezone.localtime(reminder.due_at), "DATETIME_FORMAT")
-        if reminder.due_at
-        else ""
-    )
+@contextmanager
+def _sending(now: datetime):
+    token = _sending_at.set(now)
+    try:
+        yield
+    finally:
+        _sending_at.reset(token)
+
+
+def sending_now() -> datetime:
+    """The moment the reminders being described are sent (the sweep's clock), for the
+    time left they state; now when nothing is being sent."""
+    return _sending_at.get() or timezone.now()
+
+
+def default_text(reminder: Reminder, *, working_days: bool | None = None) -> str:
+    """Translated wording for the standard stages, for handlers that need nothing more:
+    the deadline in local time and the time left or overdue, in working days when the
+    deadline counts working days (`working_days`; by default when it was armed with
+    `working_hours`)."""
+    if reminder.due_at is None:
+        return gettext("Reminder.")
+    if working_days is None:
+        working_days = reminder.working_hours is not None
+    values = {
+        "due": dates.local_datetime(reminder.due_at),
+        "left": dates.time_left(reminder.due_at, sending_now(), working_days=working_days),
+    }
     if reminder.stage == BEFORE:
-        return gettext("Due on %(due)s.") % {"due": due}
+        return gettext("Due on %(due)s (%(left)s).") % values
     if reminder.stage == DUE:
-        return gettext("Due now (%(due)s).") % {"due": due}
+        return gettext("Due at %(due)s (%(left)s).") % values
     if reminder.stage == ESCALATE:
-        return gettext("Overdue since %(due)s; escalated to you.") % {"due": due}
+        return gettext("Due at %(due)s (%(left)s); escalated to you.") % values
     return gettext("Reminder.")
 
 
@@ -462,7 +489,10 @@ def _tell(reminders: list[Reminder], *, now: datetime) -> int:
     by_kind: dict[str, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
         by_kind[reminder.kind].append(reminder)
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+    with (
+        translation.override(recipient.preferred_language or settings.LANGUAGE_CODE),
+        _sending(now),
+    ):
         for kind, group in by_kind.items():
             handler = HANDLERS.get(kind)
             if handler is None:

@@ -13,7 +13,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from . import channels
+from . import channels, dates
 from .models import (
     Channel,
     ChatWebhook,
@@ -67,13 +67,18 @@ def notify(*, recipients, event: str, template: str, context: dict, url: str = "
 
     Renders `templates/<template>_subject.txt`, `<template>_body.txt` and, when present,
     `<template>_body.html` with `context` plus `recipient`, `url` and `site_url` (the
-    text templates are rendered without HTML escaping); stores the in-app
-    notification and queues e-mail and chat delivery after the surrounding transaction
-    commits (at once outside a transaction). Returns the notifications."""
+    text templates are rendered without HTML escaping). Dates and datetimes in `context`
+    become `dates.Moment`s, so `{{ due }}` prints local time in the reader's language
+    (the `local_dates` filters add the time left): pass them as objects, never as ISO
+    strings. Stores the in-app notification and queues e-mail and chat delivery after
+    the surrounding transaction commits (at once outside a transaction). Returns the
+    notifications."""
     users = _distinct_active(recipients)
     if not users:
         return []
     now = timezone.now()
+    # Dates print themselves in each reader's language and local time, never as ISO.
+    context = dates.readable(context, now=now)
     notifications = []
     for user in users:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
