@@ -4,6 +4,7 @@ Registered with the reminder engine in AppConfig.ready()."""
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from collab.notify.dates import local_datetime
 from collab.notify.reminders import ReminderHandler, ReminderItem, default_text, register_handler
 
 RESPONSE_KIND = "issues.problem.response"
@@ -48,7 +49,7 @@ class ProblemResponseHandler(ReminderHandler):
         return ReminderItem(
             title=gettext("Respond to problem %(number)s %(title)s")
             % {"number": problem.number, "title": problem.title},
-            text=default_text(reminder),
+            text=default_text(reminder, working_days=True),
             url=reverse("issues:problem", args=[problem.pk]),
         )
 
@@ -71,7 +72,7 @@ class ProblemLimitHandler(ReminderHandler):
                 "grade": problem.get_grade_display(),
                 "title": problem.title,
             },
-            text=default_text(reminder),
+            text=default_text(reminder, working_days=True),
             url=reverse("issues:problem", args=[problem.pk]),
         )
 
@@ -98,7 +99,6 @@ class MinutesHandler(ReminderHandler):
 class AnnouncementHandler(ReminderHandler):
     def describe(self, reminder):
         from django.utils import timezone
-        from django.utils.formats import date_format
 
         from .models import Meeting, MeetingState
 
@@ -111,7 +111,7 @@ class AnnouncementHandler(ReminderHandler):
             title=gettext("Meeting: %(title)s") % {"title": meeting.title},
             text=gettext("%(when)s, %(place)s.")
             % {
-                "when": date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT"),
+                "when": local_datetime(meeting.starts_at),
                 "place": meeting.place,
             },
             url=reverse("issues:meeting", args=[meeting.pk]),
@@ -127,7 +127,7 @@ class ActionHandler(ReminderHandler):
             return None
         return ReminderItem(
             title=gettext("Action item: %(title)s") % {"title": action.title},
-            text=default_text(reminder),
+            text=default_text(reminder, working_days=True),
             url=reverse("issues:meeting", args=[action.meeting_id]) + f"#action-{action.pk}",
         )
 

@@ -360,7 +360,7 @@ def _reach_departments(request, *, at) -> None:
         event="requests.request.reached",
         template="requests_app/notify/reached",
         request=request,
-        extra={"due": due.isoformat()},
+        extra={"due": due},
     )
     reminders.response_due(request=request, start=at)
     reminders.acknowledge_due(request=request, start=at, days=acknowledge_days)
@@ -694,7 +694,7 @@ def ask_clarification(*, request_department, by, question, now=None) -> Clarific
             event="requests.clarification.asked",
             template="requests_app/notify/clarification_asked",
             request=request,
-            extra={"actor": by.name, "question": question},
+            extra={"actor": by.name, "question": question, "due": clarification.answer_due},
         )
         reminders.clarification_due(clarification=clarification)
     return clarification

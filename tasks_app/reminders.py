@@ -14,9 +14,9 @@
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from collab.notify import dates
 from collab.notify import reminders as engine
 from collab.notify.hooks import ProgressDue
 from requests_app.models import Priority
@@ -91,7 +91,7 @@ class FeedbackHandler(engine.ReminderHandler):
         return engine.ReminderItem(
             title=_title(task),
             text=gettext("Accept the delivery or ask for changes. %(when)s")
-            % {"when": engine.default_text(reminder)},
+            % {"when": engine.default_text(reminder, working_days=True)},
             url=reverse("tasks:detail", args=[task.pk]),
         )
 
@@ -120,7 +120,7 @@ class DueHandler(engine.ReminderHandler):
             if reminder.recipient_id != task.owner_id:
                 return None
             text = gettext("Task %(number)s is due %(when)s")
-        when = date_format(timezone.localtime(reminder.due_at), "DATETIME_FORMAT")
+        when = dates.deadline_text(reminder.due_at, engine.sending_now(), working_days=True)
         return engine.ReminderItem(
             title=_title(task),
             text=text % {"number": task.number, "when": when},

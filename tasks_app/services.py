@@ -307,7 +307,7 @@ def create_task(
             recipients=[owner, *people],
             event="tasks.task.assigned",
             template="tasks_app/notify/assigned",
-            extra={"actor": by.name, "due": date_format(planned_finish, "Y-m-d")},
+            extra={"actor": by.name, "due": planned_finish},
             exclude=by,
         )
         reminders.task_due(task=task, now=now)
@@ -401,7 +401,7 @@ def update_task(
             recipients=newcomers,
             event="tasks.task.assigned",
             template="tasks_app/notify/assigned",
-            extra={"actor": by.name, "due": date_format(task.due_date, "Y-m-d")},
+            extra={"actor": by.name, "due": task.due_date},
             exclude=by,
         )
         if (task.due_date, task.owner_id, task.priority) != old_deadline:
@@ -600,7 +600,7 @@ def deliver_task(*, task, by, note="", files=(), links=()) -> AcceptanceRound:
             recipients=[request.requester_id, request.requesting_department.head_id],
             event="tasks.task.delivered",
             template="tasks_app/notify/delivered",
-            extra={"actor": by.name, "round": number, "feedback_due": _when(feedback_due)},
+            extra={"actor": by.name, "round": number, "feedback_due": feedback_due},
             exclude=by,
         )
         reminders.feedback_due(round_=round_)
@@ -707,7 +707,7 @@ def reject_task(*, task, by, changes, new_deadline) -> Task:
             extra={
                 "actor": by.name,
                 "changes": changes,
-                "new_deadline": date_format(new_deadline, "Y-m-d"),
+                "new_deadline": new_deadline,
             },
             exclude=by,
         )
