@@ -61,7 +61,7 @@ def reschedule_for_calendar(*, year: int, changes, now: datetime.datetime) -> in
     _, last = _day_bounds(dates[-1])
     # Only days between a deadline's start and its due time can move it.
     rows = list(
-        Reminder.objects.select_for_update()
+        Reminder.objects.select_for_update(of=("self",))
         .filter(
             sent_at__isnull=True,
             cancelled_at__isnull=True,
