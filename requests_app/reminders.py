@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from collab.notify import reminders as engine
 from collab.workdays import calendar
 
+from . import deadlines
 from .models import Answer, Clarification, Priority, Request, RequestDepartment, State
 
 RESPONSE = "requests.response"
@@ -244,6 +245,19 @@ class ResponseHandler(_BatchedHandler):
 
 
 class AcknowledgeHandler(_BatchedHandler):
+    def deadline_moved(self, *, target_id, old_due, new_due):
+        rd = RequestDepartment.objects.select_related("request").filter(pk=target_id).first()
+        if rd is None:
+            return False
+        return deadlines.move(
+            rd,
+            "acknowledge_due",
+            request=rd.request,
+            old_due=old_due,
+            new_due=new_due,
+            label=ACKNOWLEDGE,
+        )
+
     def targets(self, ids):
         rows = RequestDepartment.objects.filter(
             pk__in=ids, answer=Answer.PENDING, acknowledged_at__isnull=True

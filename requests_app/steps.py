@@ -31,6 +31,7 @@ from django.utils.translation import gettext
 from collab.notify import reminders as engine
 from collab.workdays import calendar
 
+from . import deadlines
 from .models import ApprovalRules, Request, RequestDepartment, State
 from .reminders import _allowed, _title, _url, _visible_ids
 
@@ -296,12 +297,17 @@ class StepHandler(_RequestDeadlineHandler):
         return reverse("archive:report", args=[request.pk])
 
     def deadline_moved(self, *, target_id, old_due, new_due):
-        request = Request.objects.filter(pk=target_id, step_due_at=old_due).first()
+        request = Request.objects.filter(pk=target_id).first()
         if request is None:
             return False
-        request.step_due_at = new_due
-        request.save()
-        return True
+        return deadlines.move(
+            request,
+            "step_due_at",
+            request=request,
+            old_due=old_due,
+            new_due=new_due,
+            label=self.kind,
+        )
 
 
 class BreakdownHandler(_RequestDeadlineHandler):
@@ -333,12 +339,17 @@ class BreakdownHandler(_RequestDeadlineHandler):
         return _url(rd.request) + "#departments"
 
     def deadline_moved(self, *, target_id, old_due, new_due):
-        rd = RequestDepartment.objects.filter(pk=target_id, breakdown_due=old_due).first()
+        rd = RequestDepartment.objects.select_related("request").filter(pk=target_id).first()
         if rd is None:
             return False
-        rd.breakdown_due = new_due
-        rd.save()
-        return True
+        return deadlines.move(
+            rd,
+            "breakdown_due",
+            request=rd.request,
+            old_due=old_due,
+            new_due=new_due,
+            label=BREAKDOWN,
+        )
 
 
 def register() -> None:

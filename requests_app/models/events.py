@@ -26,6 +26,7 @@ ACCESS_GRANTED = "requests.request.access_granted"
 ACKNOWLEDGED = "requests.department.acknowledged"
 CLOCK_PAUSED = "requests.department.clock_paused"
 CLOCK_RESUMED = "requests.department.clock_resumed"
+DEADLINE_MOVED = "requests.deadline_moved"
 
 LABELS = {
     CREATED: _("created the draft"),
@@ -52,6 +53,7 @@ LABELS = {
     ACKNOWLEDGED: _("acknowledged receipt"),
     CLOCK_PAUSED: _("response clock paused while waiting for the requester's answer"),
     CLOCK_RESUMED: _("response clock resumed; the response is due later by the time paused"),
+    DEADLINE_MOVED: _("deadline moved to the confirmed holiday calendar"),
 }
 
 

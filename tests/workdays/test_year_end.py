@@ -282,3 +282,32 @@ def test_problem_ledger_marks_provisional_deadlines_on_screen_and_in_the_pdf_dat
     payload = problem_payload(demo["secretary"], filters={}, language="zh-hans")
     assert payload["any_provisional"] is True
     assert payload["rows"][0]["response_due_provisional"] is True
+
+
+def test_confirming_2027_moves_a_review_step_and_the_acknowledgement_on_the_timeline(
+    demo, django_capture_on_commit_callbacks
+):
+    from requests_app.models import RequestEvent
+    from requests_app.models.events import DEADLINE_MOVED as REQUEST_DEADLINE_MOVED
+    from tests.requests_app.factories import make_request
+
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        waiting = make_request(demo, stage="head_review")
+        reached = make_request(demo, stage="awaiting_confirmation", to=("TE",))
+    # Provisional: 5–10 February are estimated off, so one working day runs to the 11th.
+    assert waiting.step_due_at == at(2027, 2, 11, 17)
+    te = reached.departments.get()
+    assert te.acknowledge_due == at(2027, 2, 11, 17)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027))
+
+    waiting.refresh_from_db()
+    te.refresh_from_db()
+    assert waiting.step_due_at == at(2027, 2, 5, 17)  # the eve is worked after all
+    assert te.acknowledge_due == at(2027, 2, 5, 17)
+    assert result.moved >= 2
+    assert RequestEvent.objects.filter(request=waiting, verb=REQUEST_DEADLINE_MOVED).count() == 1
+    assert RequestEvent.objects.filter(request=reached, verb=REQUEST_DEADLINE_MOVED).exists()
+    told = Notification.objects.filter(event="workdays.deadlines_moved", recipient=demo["mt_head"])
+    assert told.count() == 1
