@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.core.files import MultipleFileField
 from collab.org.models import Department
 
+from .dates import HORIZON_YEARS, LATE_RECORDING_DAYS, request_date_problems
 from .models import Answer, Request, RequestType, State
 from .selectors import MY_ROLES
 
@@ -14,6 +16,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class RequestForm(forms.ModelForm):
     attachments = MultipleFileField()
+    # A request agreed earlier (on the phone last week) and filed today is a real record;
+    # its true start date is kept, but only when the person says so (dates.py).
+    recorded_late = forms.BooleanField(label=_("This request is recorded late"), required=False)
 
     class Meta:
         model = Request
@@ -41,12 +46,39 @@ class RequestForm(forms.ModelForm):
             "expected_benefit": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = [name for name in self.fields if name != "recorded_late"]
+        order.insert(order.index("start_date") + 1, "recorded_late")
+        self.order_fields(order)
+        self.fields["recorded_late"].help_text = _(
+            "Tick when the request was agreed before today and is only filed now; "
+            "its start date may then be up to %(days)s days in the past."
+        ) % {"days": LATE_RECORDING_DAYS}
+        self.fields["start_date"].help_text = _(
+            "Today or later; for a request recorded late, up to %(days)s days ago."
+        ) % {"days": LATE_RECORDING_DAYS}
+        self.fields["deadline"].help_text = _(
+            "Not in the past, not before the start date, at most %(years)s years ahead."
+        ) % {"years": HORIZON_YEARS}
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("type") == RequestType.RESOURCE:
             for name in ("expected_benefit", "usage_period"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, _("Required for resource requests."))
+        # Milestones are judged by the milestone formset, with the same rule.
+        for problem in request_date_problems(
+            start=cleaned.get("start_date"),
+            deadline=cleaned.get("deadline"),
+            today=timezone.localdate(),
+            recorded_late=cleaned.get("recorded_late", False),
+            # Not yet overwritten: a ModelForm copies the new values after clean().
+            stored_start=self.instance.start_date if self.instance.pk else None,
+        ):
+            if problem.field in self.fields and problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
         return cleaned
 
     def request_fields(self) -> dict:
@@ -146,12 +178,15 @@ class BaseMilestoneFormSet(forms.BaseFormSet):
     def clean(self):
         if any(self.errors):
             return
-        for form in self.forms:
-            day = form.cleaned_data.get("date")
-            if day and self.start and self.deadline and not self.start <= day <= self.deadline:
-                form.add_error(
-                    "date", _("Milestones must fall between the start date and the deadline.")
-                )
+        problems = request_date_problems(
+            start=self.start,
+            deadline=self.deadline,
+            milestones=[form.cleaned_data.get("date") for form in self.forms],
+            today=timezone.localdate(),
+        )
+        for problem in problems:
+            if problem.field == "milestones":
+                self.forms[problem.index].add_error("date", problem.message)
 
     def pairs(self):
         return [

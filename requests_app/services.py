@@ -16,6 +16,7 @@ from collab.core.files import upload_error
 from collab.workdays.calendar import add_working_days
 
 from . import permissions, reminders, steps
+from .dates import request_date_problems
 from .errors import RequestError
 from .models import (
     Answer,
@@ -135,7 +136,9 @@ def validate_attachment(upload) -> None:
         raise RequestError(message, field="attachments")
 
 
-def _validate(*, requester, fields, departments, milestones) -> None:
+def _validate(
+    *, requester, fields, departments, milestones, recorded_late=False, stored_start=None
+) -> None:
     if not departments:
         raise RequestError(gettext("Address at least one department."), field="departments")
     seen = set()
@@ -162,18 +165,16 @@ def _validate(*, requester, fields, departments, milestones) -> None:
                 % {"code": department.code},
                 field="departments",
             )
-    start, deadline = fields.get("start_date"), fields.get("deadline")
-    if start and deadline:
-        if deadline < start:
-            raise RequestError(
-                gettext("The deadline cannot be before the start date."), field="deadline"
-            )
-        for day, _description in milestones:
-            if not start <= day <= deadline:
-                raise RequestError(
-                    gettext("Milestones must fall between the start date and the deadline."),
-                    field="milestones",
-                )
+    problems = request_date_problems(
+        start=fields.get("start_date"),
+        deadline=fields.get("deadline"),
+        milestones=milestones,
+        today=timezone.localdate(),
+        recorded_late=recorded_late,
+        stored_start=stored_start,
+    )
+    if problems:
+        raise RequestError(problems[0].message, field=problems[0].field)
     if fields.get("type") == RequestType.RESOURCE:
         for name in ("expected_benefit", "usage_period"):
             if not (fields.get(name) or "").strip():
@@ -231,11 +232,29 @@ def _store_attachments(request, files, by) -> None:
 # --- filing --------------------------------------------------------------------------
 
 
-def create_request(*, by, fields, departments, milestones=(), files=()) -> Request:
-    """Save a new draft. `departments` is a list of (Department, contact or None)."""
+def _late_record(fields, *, recorded_late, stored_start=None) -> dict:
+    """Timeline data saying the requester confirmed a start date in the past."""
+    start = fields.get("start_date")
+    if recorded_late and start and start != stored_start and start < timezone.localdate():
+        return {"recorded_late": True}
+    return {}
+
+
+def create_request(
+    *, by, fields, departments, milestones=(), files=(), recorded_late=False
+) -> Request:
+    """Save a new draft. `departments` is a list of (Department, contact or None).
+    `recorded_late`: the requester confirms that a start date in the past is true (the
+    request was agreed before today); see dates.py."""
     if by.department_id is None:
         raise RequestError(gettext("You need to belong to a department to file a request."))
-    _validate(requester=by, fields=fields, departments=departments, milestones=milestones)
+    _validate(
+        requester=by,
+        fields=fields,
+        departments=departments,
+        milestones=milestones,
+        recorded_late=recorded_late,
+    )
     with transaction.atomic():
         request = Request(
             requester=by,
@@ -246,16 +265,28 @@ def create_request(*, by, fields, departments, milestones=(), files=()) -> Reque
         _set_departments(request, departments)
         _set_milestones(request, milestones)
         _store_attachments(request, files, by)
-        _log(request, events.CREATED, by=by)
+        _log(request, events.CREATED, by=by, data=_late_record(fields, recorded_late=recorded_late))
     return request
 
 
-def update_request(*, request, by, fields, departments, milestones=(), files=()) -> Request:
+def update_request(
+    *, request, by, fields, departments, milestones=(), files=(), recorded_late=False
+) -> Request:
     if not permissions.is_requester(by, request):
         raise _deny()
     if not permissions.can_edit(by, request):
         raise stale_error(request)
-    _validate(requester=by, fields=fields, departments=departments, milestones=milestones)
+    # The saved start date, not the instance's: a bound ModelForm has already copied the
+    # new values onto it. An unchanged start date is not judged against today again.
+    stored_start = Request.objects.filter(pk=request.pk).values_list("start_date", flat=True)[0]
+    _validate(
+        requester=by,
+        fields=fields,
+        departments=departments,
+        milestones=milestones,
+        recorded_late=recorded_late,
+        stored_start=stored_start,
+    )
     with transaction.atomic():
         # Compare with the stored row: a bound ModelForm has already copied the new
         # values onto the instance.
@@ -275,7 +306,15 @@ def update_request(*, request, by, fields, departments, milestones=(), files=())
         _set_departments(request, departments)
         _set_milestones(request, milestones)
         _store_attachments(request, files, by)
-        _log(request, events.EDITED, by=by, data={"fields": changed})
+        _log(
+            request,
+            events.EDITED,
+            by=by,
+            data={
+                "fields": changed,
+                **_late_record(fields, recorded_late=recorded_late, stored_start=stored_start),
+            },
+        )
     return request
 
 
@@ -290,6 +329,16 @@ def submit_request(*, request, by, comment="", now=None) -> Request:
             raise stale_error(request)
         if not request.departments.exists():
             raise RequestError(gettext("Address at least one department."))
+        # The same rule as when the dates were saved; the start date was accepted then and
+        # is not judged again, but a deadline that has passed meanwhile must be moved.
+        problems = request_date_problems(
+            start=request.start_date,
+            deadline=request.deadline,
+            today=timezone.localdate(),
+            stored_start=request.start_date,
+        )
+        if problems:
+            raise RequestError(problems[0].message, field=problems[0].field)
         if request.number is None:
             request.number = draw_number(department=request.requesting_department, at=now)
             request.submitted_at = now

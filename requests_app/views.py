@@ -121,6 +121,7 @@ def _save_request_form(http_request, *, obj=None):
                 "departments": departments.pairs(),
                 "milestones": milestones.pairs(),
                 "files": form.cleaned_data["attachments"],
+                "recorded_late": form.cleaned_data["recorded_late"],
             }
             try:
                 if obj is None:

@@ -40,6 +40,7 @@ def running_request(
             "deadline": today + timedelta(days=30),
         },
         departments=[(d, None) for d in Department.objects.filter(code__in=to)],
+        recorded_late=True,  # started ten days ago
     )
     request_services.submit_request(request=request, by=by)
     department = request.requesting_department

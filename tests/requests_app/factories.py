@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from collab.org.models import Department
 from requests_app import services
-from requests_app.models import Answer
+from requests_app.dates import LATE_RECORDING_DAYS
+from requests_app.models import Answer, Milestone, Request
 
 STAGES = ["draft", "head_review", "leader_review", "awaiting_confirmation", "in_progress"]
 
@@ -48,9 +49,40 @@ def make_request(
         (d, users[contacts[d.code]] if d.code in contacts else None)
         for d in Department.objects.filter(code__in=to)
     ]
+    fields = request_fields(**overrides)
+    today = timezone.localdate()
+    # The services refuse a deadline in the past and a start date further back than a
+    # late record allows. A request "filed weeks ago" is therefore filed today with its
+    # dates moved forward, and moved back once it has reached its stage, as if time had
+    # passed.
+    shift = timedelta(0)
+    start = fields["start_date"]
+    if start < today and (
+        fields["deadline"] < today or start < today - timedelta(days=LATE_RECORDING_DAYS)
+    ):
+        shift = today - start
+        fields["start_date"] += shift
+        fields["deadline"] += shift
+        milestones = [(day + shift, text) for day, text in milestones]
     request = services.create_request(
-        by=by, fields=request_fields(**overrides), departments=departments, milestones=milestones
+        by=by,
+        fields=fields,
+        departments=departments,
+        milestones=milestones,
+        recorded_late=fields["start_date"] < today,
     )
+    request = _advance(users, request, by=by, stage=stage)
+    if shift:
+        Request.objects.filter(pk=request.pk).update(
+            start_date=fields["start_date"] - shift, deadline=fields["deadline"] - shift
+        )
+        for milestone in Milestone.objects.filter(request=request):
+            Milestone.objects.filter(pk=milestone.pk).update(date=milestone.date - shift)
+        request.refresh_from_db()
+    return request
+
+
+def _advance(users, request, *, by, stage):
     if stage == "draft":
         return request
     services.submit_request(request=request, by=by)

@@ -9,6 +9,7 @@ from collab.org.models import Department
 from requests_app import services as request_services
 from requests_app.models import Answer
 from tasks_app import services
+from tasks_app.models import Task
 
 
 def confirmed_request(
@@ -38,6 +39,7 @@ def confirmed_request(
             "deadline": today + timedelta(days=30),
         },
         departments=[(d, None) for d in Department.objects.filter(code__in=to)],
+        recorded_late=True,  # started ten days ago
     )
     request_services.submit_request(request=request, by=by)
     department = request.requesting_department
@@ -67,7 +69,8 @@ def make_task(
 ):
     department = Department.objects.get(code=code)
     today = timezone.localdate()
-    return services.create_task(
+    finish = today + timedelta(days=finish_in)
+    task = services.create_task(
         request=request,
         department=department,
         by=department.head,
@@ -75,10 +78,16 @@ def make_task(
         owner=users[owner or f"{code.lower()}_staff"],
         collaborators=[users[c] for c in collaborators],
         priority=priority,
-        planned_start=max(request.start_date, today - timedelta(days=5)),
-        planned_finish=today + timedelta(days=finish_in),
+        planned_start=max(request.start_date, min(finish, today - timedelta(days=5))),
+        # A planned finish in the past is refused; a late task is planned for today and
+        # then made late, as if time had passed.
+        planned_finish=max(finish, today),
         deliverable_standard="Works on mobile; reviewed by marketing.",
     )
+    if finish < today:
+        Task.objects.filter(pk=task.pk).update(planned_finish=finish, due_date=finish)
+        task.refresh_from_db()
+    return task
 
 
 def upload(name="page.pdf", content=b"%PDF-1.4 demo", content_type="application/pdf"):
