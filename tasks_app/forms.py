@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collab.core.files import MultipleFileField
 from requests_app.models import Priority
 
+from .dates import planned_finish_problem
 from .models import TaskState
 from .models.choices import SCORES
 
@@ -88,6 +90,13 @@ class TaskForm(forms.Form):
             self.add_error(
                 "planned_finish", _("The planned finish cannot be before the planned start.")
             )
+        # When editing, the initial value is the saved plan: a task already late is not
+        # refused for it (see dates.py).
+        past = planned_finish_problem(
+            finish, today=timezone.localdate(), stored=self.initial.get("planned_finish")
+        )
+        if past and "planned_finish" not in self.errors:
+            self.add_error("planned_finish", past)
         return data
 
 

@@ -20,6 +20,7 @@ from requests_app.services import complete_request
 from requests_app.steps import breakdown_done
 
 from . import access, permissions, reminders
+from .dates import planned_finish_problem
 from .errors import TaskError
 from .models import (
     OPEN,
@@ -164,6 +165,7 @@ def _validate_plan(
     planned_start,
     planned_finish,
     deliverable_standard,
+    stored_finish=None,
 ):
     if not (name or "").strip():
         raise TaskError(gettext("Name the task."), field="name")
@@ -184,6 +186,9 @@ def _validate_plan(
             gettext("The planned finish cannot be before the planned start."),
             field="planned_finish",
         )
+    past = planned_finish_problem(planned_finish, today=timezone.localdate(), stored=stored_finish)
+    if past:
+        raise TaskError(past, field="planned_finish")
     window = {
         "start": date_format(request.start_date, "Y-m-d"),
         "deadline": date_format(request.deadline, "Y-m-d"),
@@ -350,6 +355,7 @@ def update_task(
         planned_start=planned_start,
         planned_finish=planned_finish,
         deliverable_standard=deliverable_standard,
+        stored_finish=task.planned_finish,
     )
     people = _collaborator_list(collaborators, owner)
     with transaction.atomic():
