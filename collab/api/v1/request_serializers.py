@@ -2,11 +2,13 @@
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from collab.org.models import Department
 from requests_app import permissions
+from requests_app.dates import LATE_RECORDING_DAYS, request_date_problems
 from requests_app.models import (
     Attachment,
     Clarification,
@@ -290,10 +292,51 @@ class RequestWriteSerializer(serializers.ModelSerializer):
 
     departments = AddressedInputSerializer(many=True, min_length=1, max_length=20)
     milestones = MilestoneSerializer(many=True, required=False, max_length=50)
+    recorded_late = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="The request was agreed before today and is only filed now: its start "
+        f"date may then be up to {LATE_RECORDING_DAYS} days in the past. Without it a start "
+        "date in the past is refused. A start date left unchanged is not judged again.",
+    )
 
     class Meta:
         model = Request
-        fields = [*REQUEST_FIELDS, "departments", "milestones"]
+        fields = [*REQUEST_FIELDS, "departments", "milestones", "recorded_late"]
+
+    def validate(self, attrs):
+        """The date rule of the browser form and the services (requests_app.dates),
+        reported field by field; a milestone's error sits at its position in the list."""
+        current = self.instance
+
+        def value(name):
+            return attrs[name] if name in attrs else getattr(current, name, None)
+
+        if "milestones" in attrs:
+            milestones = [m["date"] for m in attrs["milestones"]]
+        elif current is not None:
+            milestones = [m.date for m in current.milestones.all()]
+        else:
+            milestones = []
+        errors = {}
+        for problem in request_date_problems(
+            start=value("start_date"),
+            deadline=value("deadline"),
+            milestones=milestones,
+            today=timezone.localdate(),
+            recorded_late=attrs.get("recorded_late", False),
+            stored_start=current.start_date if current is not None else None,
+        ):
+            if problem.field != "milestones":
+                errors.setdefault(problem.field, []).append(problem.message)
+            elif "milestones" in attrs:
+                rows = errors.setdefault("milestones", [{} for _m in milestones])
+                rows[problem.index] = {"date": [problem.message]}
+            else:
+                errors["milestones"] = [problem.message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
     def service_arguments(self, current=None) -> dict:
         """Keyword arguments for services.create_request / update_request."""
@@ -310,7 +353,12 @@ class RequestWriteSerializer(serializers.ModelSerializer):
             milestones = [(m.date, m.description) for m in current.milestones.all()]
         else:
             milestones = []
-        return {"fields": fields, "departments": departments, "milestones": milestones}
+        return {
+            "fields": fields,
+            "departments": departments,
+            "milestones": milestones,
+            "recorded_late": data.get("recorded_late", False),
+        }
 
 
 class CommentSerializer(serializers.Serializer):
