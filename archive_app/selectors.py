@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from collab.notify import lateness
+from collab.workdays import calendar
 from requests_app.models import Clarification, Request, RequestDepartment, State
 from requests_app.models.choices import OPEN_STATES
 from requests_app.presenters import next_steps
@@ -198,6 +199,7 @@ def progress_rows(requests, *, now: datetime | None = None) -> list[dict]:
                 "deadline": _iso(obj.deadline),
                 "submitted": _iso(obj.submitted_at),
                 "step_due": _iso(obj.step_due_at),
+                "step_due_provisional": calendar.is_provisional(obj.step_due_at),
                 "step_late": step_late,
                 "overdue": bool(reasons),
                 "overdue_reasons": reasons,

@@ -144,11 +144,21 @@ def time_left(value, now: datetime.datetime | None = None, *, working_days: bool
     return ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
 
 
-def deadline_text(
-    value, now: datetime.datetime | None = None, *, working_days: bool = False
-) -> str:
-    """The deadline and the time left: "2026年11月30日 12:52（还剩 5 小时）"."""
+def local_deadline(value, *, working_days: bool = False) -> str:
+    """`local_datetime`, marked "(provisional)" for a working-day deadline that falls in a
+    year whose holiday calendar is not confirmed yet (it may move when it is)."""
     when = local_datetime(value)
+    if when and working_days and calendar.is_provisional(_unwrap(value)):
+        return gettext("%(when)s (provisional)") % {"when": when}
+    return when
+
+
+def deadline_text(
+    value, now: datetime.datetime | None = None, *, working_days: bool = False, mark: bool = True
+) -> str:
+    """The deadline and the time left: "2026年11月30日 12:52（还剩 5 小时）". With `mark`
+    a provisional working-day deadline says so in words (pages show a mark instead)."""
+    when = local_deadline(value, working_days=working_days and mark)
     if not when:
         return ""
     left = time_left(value, now, working_days=working_days)

@@ -90,6 +90,13 @@ class ReminderHandler:
     def escalate(self, reminder: Reminder) -> None:
         """The escalation action when the deadline passed; nothing by default."""
 
+    def deadline_moved(self, *, target_id: int, old_due: datetime, new_due: datetime) -> bool:
+        """Confirming a year's holidays moved this working-day deadline: store `new_due`
+        on the owning record and note it on its timeline. Return False when the deadline
+        no longer applies (its reminders then stay as they are). Kinds that do not
+        override this keep their deadline."""
+        return False
+
     def ref(self, reminder: Reminder) -> str:
         """The record a reason for this deadline's delay is filed under, e.g.
         "request:42"; the ledgers show the reasons of a record together."""
@@ -105,15 +112,15 @@ class ReminderHandler:
 HANDLERS: dict[str, ReminderHandler] = {}
 
 
+def local_moment(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def register_handler(kind: str, handler: ReminderHandler) -> ReminderHandler:
     if len(kind) > 50:
         raise ValueError("reminder kinds are at most 50 characters")
     HANDLERS[kind] = handler
     return handler
-
-
-def local_moment(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 @contextmanager
@@ -141,7 +148,7 @@ def default_text(reminder: Reminder, *, working_days: bool | None = None) -> str
     if working_days is None:
         working_days = reminder.working_hours is not None
     values = {
-        "due": dates.local_datetime(reminder.due_at),
+        "due": dates.local_deadline(reminder.due_at, working_days=working_days),
         "left": dates.time_left(reminder.due_at, sending_now(), working_days=working_days),
     }
     if reminder.stage == BEFORE:

@@ -311,3 +311,27 @@ def test_confirming_2027_moves_a_review_step_and_the_acknowledgement_on_the_time
     assert RequestEvent.objects.filter(request=reached, verb=REQUEST_DEADLINE_MOVED).exists()
     told = Notification.objects.filter(event="workdays.deadlines_moved", recipient=demo["mt_head"])
     assert told.count() == 1
+
+
+def test_pages_and_reminders_mark_a_provisional_deadline(
+    demo, login, django_capture_on_commit_callbacks
+):
+    from tests.requests_app.factories import make_request
+
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        waiting = make_request(demo, stage="head_review")
+        page = login(demo["mt_head"]).get(reverse("requests:detail", args=[waiting.pk]))
+    assert 'data-testid="provisional"' in page.content.decode()
+
+    with time_machine.travel(at(2027, 2, 11, 17, 1), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            engine.sweep(now=at(2027, 2, 11, 17, 1))
+    reminder = Notification.objects.filter(
+        recipient=demo["mt_head"], event__startswith="notify.reminder"
+    ).first()
+    assert reminder is not None and "(provisional)" in reminder.body
+
+    confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027))
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        page = login(demo["mt_head"]).get(reverse("requests:detail", args=[waiting.pk]))
+    assert 'data-testid="provisional"' not in page.content.decode()

@@ -26,4 +26,5 @@ def time_left(value, arg="") -> str:
 
 @register.filter
 def deadline(value, arg="") -> str:
-    return dates.deadline_text(value, working_days=_working(arg))
+    # Pages mark a provisional deadline with `{% provisional_mark %}` (workdays tags).
+    return dates.deadline_text(value, working_days=_working(arg), mark=False)
