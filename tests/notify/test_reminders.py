@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from collab.notify import hooks, reminders
-from collab.notify.models import Notification, Reminder
+from collab.notify.models import LateReason, Notification, Reminder
 from collab.notify.reminders import (
     ReminderError,
     ReminderHandler,
@@ -87,6 +87,8 @@ def test_schedule_deadline_creates_before_due_and_escalation(demo, handler):
         ("due", "te_liaison"): at(2026, 3, 3, 10),
         ("escalate", "te_head"): at(2026, 3, 3, 10),
         ("escalate", None): at(2026, 3, 3, 10),
+        # A delay of more than 24 h is explained by the holder (DOMAIN §8).
+        ("explain", "te_liaison"): at(2026, 3, 4, 10),
     }
 
 
@@ -306,10 +308,13 @@ def test_cancel_reminders_stops_unsent(demo, handler, run_sweep):
 
     cancelled = cancel_reminders(kind="tests.thing", target=1, now=at(2026, 3, 3, 9, 45))
     run_sweep(at(2026, 3, 3, 12))
+    run_sweep(at(2026, 3, 4, 12))  # past the explain time too
 
-    assert cancelled == 3
+    # due, both escalations and the explain stage: done in time, nobody is asked why.
+    assert cancelled == 4
     assert Notification.objects.count() == 1
     assert handler.escalated == []
+    assert not LateReason.objects.exists()
 
 
 def test_sweep_target_gone_drops_reminder(demo, handler, run_sweep):

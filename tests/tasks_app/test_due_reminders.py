@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from collab.notify import reminders as engine
-from collab.notify.models import Notification, Reminder
+from collab.notify.models import LateReason, Notification, Reminder
 from issues_app.services.common import end_of_office_day
 from tasks_app import reminders, services
 from tasks_app.models import Task, TaskState
@@ -87,21 +87,23 @@ def test_creating_a_task_arms_its_deadline_for_owner_and_head(demo):
 
 
 @pytest.mark.parametrize(
-    ("priority", "before", "due", "urgent"),
+    ("priority", "before", "due", "explain", "urgent"),
     [
-        # 75 % of Monday 10:00 → Friday 18:00 is Thursday 16:00, in office hours.
-        ("medium", at("2026-11-19 16:00"), at("2026-11-23 09:00"), False),
+        # 75 % of Monday 10:00 → Friday 18:00 is Thursday 16:00, in office hours. The
+        # owner is asked why 24 h after the deadline: Saturday, so Monday's opening.
+        ("medium", at("2026-11-19 16:00"), at("2026-11-23 09:00"), at("2026-11-23 09:00"), False),
         # Urgent: the close of office itself, not held back to Monday's opening.
-        ("high", at("2026-11-19 16:00"), at("2026-11-20 18:00"), True),
+        ("high", at("2026-11-19 16:00"), at("2026-11-20 18:00"), at("2026-11-21 18:00"), True),
     ],
 )
-def test_deadline_reminders_fire_at_the_right_times(demo, priority, before, due, urgent):
+def test_deadline_reminders_fire_at_the_right_times(demo, priority, before, due, explain, urgent):
     task = due_friday(make_task(demo, confirmed_request(demo), priority=priority))
     assert stages(task) == {
         ("before", "te_staff"): before,
         ("due", "te_staff"): due,
         ("escalate", "te_head"): due,
         ("escalate", None): due,
+        ("explain", "te_staff"): explain,
     }
     assert set(open_reminders(task).values_list("due_at", flat=True)) == {at("2026-11-20 18:00")}
     assert set(open_reminders(task).values_list("urgent", flat=True)) == {urgent}
@@ -121,7 +123,8 @@ def test_head_editing_the_deadline_rearms(demo):
         deliverable_standard=task.deliverable_standard,
     )
     assert {r.due_at for r in open_reminders(task)} == {end_of_office_day(later)}
-    assert open_reminders(task).count() == 4
+    # before, due, the head's escalation, the action and the owner's explain stage
+    assert open_reminders(task).count() == 5
 
 
 def test_changing_the_owner_moves_the_reminders(demo):
@@ -169,7 +172,7 @@ def test_overdue_task_reminds_owner_and_escalates_to_head_once(demo, run_sweep):
     assert run_sweep(at("2026-11-19 15:59")) == 0
     assert run_sweep(at("2026-11-20 18:01")) == 4  # before, due, head, the action
     assert run_sweep(at("2026-11-20 18:01")) == 0
-    assert run_sweep(at("2026-11-23 10:00")) == 0
+    assert run_sweep(at("2026-11-21 17:59")) == 0
 
     url = reverse("tasks:detail", args=[task.pk])
     (head,) = told(demo["te_head"])
@@ -181,6 +184,13 @@ def test_overdue_task_reminds_owner_and_escalates_to_head_once(demo, run_sweep):
     # Escalation only tells; the task stays with its owner.
     task.refresh_from_db()
     assert task.state == TaskState.TODO
+
+    # More than 24 h late: the owner (not the head) is asked why, once.
+    assert run_sweep(at("2026-11-21 18:00")) == 1
+    assert run_sweep(at("2026-11-23 10:00")) == 0
+    (asked,) = LateReason.objects.filter(kind=reminders.DUE, target_id=task.pk)
+    assert asked.person == demo["te_staff"] and asked.given_at is None
+    assert len(told(demo["te_staff"])) == 2 and len(told(demo["te_head"])) == 1
     assert not open_reminders(task).exists()
 
 
@@ -190,7 +200,12 @@ def test_reminder_dropped_when_the_task_is_no_longer_open(demo, run_sweep):
     Task.objects.filter(pk=task.pk).update(state=TaskState.CANCELLED)
     run_sweep(at("2026-11-20 18:01"))
     assert told(demo["te_staff"]) == [] and told(demo["te_head"]) == []
-    dropped = Reminder.objects.filter(kind=reminders.DUE, target_id=task.pk).exclude(recipient=None)
+    # Everything due by then (before, due, the head's escalation); asking the owner why
+    # the deadline was missed comes only 24 h after it.
+    dropped = Reminder.objects.filter(
+        kind=reminders.DUE, target_id=task.pk, fire_at__lte=at("2026-11-20 18:01")
+    ).exclude(recipient=None)
+    assert len(dropped) == 3
     assert all(r.cancelled_at and r.last_error == "no longer applies" for r in dropped)
 
 
