@@ -15,7 +15,9 @@
   the later deadline when the answer comes (the clock pauses, DOMAIN §8).
 
 Only people who may see the request are reminded (confidential requests: the people
-named on them), checked when arming and again when sending."""
+named on them), checked when arming and again when sending. A deadline missed by more
+than 24 h is explained by its holders (the engine's "explain" stage), filed under
+"request:<id>" and shown in the progress ledger."""
 
 from collections import defaultdict
 
@@ -167,6 +169,14 @@ def _url(request) -> str:
     return reverse("requests:detail", args=[request.pk])
 
 
+def _late_title(request, person) -> str | None:
+    """What a missed deadline on `request` was about, or None when `person` may no
+    longer see the request (nobody is asked then)."""
+    if request is None or request.pk not in _visible_ids(person, [request.pk]):
+        return None
+    return _title(request)
+
+
 def _visible_by_recipient(reminders, request_of) -> dict[int, set[int]]:
     """Visible request ids per recipient: one query per person, not per reminder (a
     sweep hands a handler the reminders of one person at a time)."""
@@ -183,8 +193,25 @@ def _visible_by_recipient(reminders, request_of) -> dict[int, set[int]]:
 class _BatchedHandler(engine.ReminderHandler):
     """Loads the targets of a batch in one query; subclasses say what applies."""
 
+    # The target's model (it has a `request`), read whatever the step's state: a delay
+    # is explained after the step may be done.
+    model: type[RequestDepartment] | type[Clarification]
+
     def targets(self, ids) -> dict:
         raise NotImplementedError
+
+    def _request_for(self, target_id) -> Request | None:
+        target = self.model.objects.select_related("request").filter(pk=target_id).first()
+        return target.request if target is not None else None
+
+    def ref(self, reminder):
+        request = self._request_for(reminder.target_id)
+        if request is None:
+            return super().ref(reminder)
+        return f"request:{request.pk}"
+
+    def late_title(self, reason):
+        return _late_title(self._request_for(reason.target_id), reason.person)
 
     def item(self, reminder, target) -> engine.ReminderItem | None:
         raise NotImplementedError
@@ -216,6 +243,8 @@ class _BatchedHandler(engine.ReminderHandler):
 
 
 class ResponseHandler(_BatchedHandler):
+    model = RequestDepartment
+
     def targets(self, ids):
         # A paused clock sends nothing (its reminders are held, this is the safety net).
         rows = RequestDepartment.objects.filter(
@@ -245,6 +274,8 @@ class ResponseHandler(_BatchedHandler):
 
 
 class AcknowledgeHandler(_BatchedHandler):
+    model = RequestDepartment
+
     def deadline_moved(self, *, target_id, old_due, new_due):
         rd = RequestDepartment.objects.select_related("request").filter(pk=target_id).first()
         if rd is None:
@@ -284,6 +315,8 @@ class AcknowledgeHandler(_BatchedHandler):
 
 
 class ClarificationHandler(_BatchedHandler):
+    model = Clarification
+
     def targets(self, ids):
         rows = Clarification.objects.filter(pk__in=ids, answered_at__isnull=True).select_related(
             "request__requesting_department", "request_department__department"

@@ -33,7 +33,7 @@ from collab.workdays import calendar
 
 from . import deadlines
 from .models import ApprovalRules, Request, RequestDepartment, State
-from .reminders import _allowed, _title, _url, _visible_ids
+from .reminders import _allowed, _late_title, _title, _url, _visible_ids
 
 HEAD_REVIEW = "head_review"
 LEADER_REVIEW = "leader_review"
@@ -200,12 +200,6 @@ STEP_TEXTS = {
         lambda: gettext("The completion report of this request is not approved in time. %(when)s"),
     ),
 }
-
-
-def _late_title(request, person) -> str | None:
-    if request is None or request.pk not in _visible_ids(person, [request.pk]):
-        return None
-    return _title(request)
 
 
 class _RequestDeadlineHandler(engine.ReminderHandler):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from collab.notify import reminders as engine
-from collab.notify.models import Notification, Reminder
+from collab.notify.models import LateReason, Notification, Reminder
 from collab.workdays import calendar
 from requests_app import reminders, services
 from requests_app.models import Answer, Clarification, RequestDepartment, State
@@ -101,6 +101,8 @@ def test_reaching_departments_arms_three_stages_per_department(demo, priority, b
     request = reached(demo, priority=priority)
     te, pd = rd_of(request, "TE"), rd_of(request, "PD")
     assert te.reached_at == REACHED and te.response_due == due
+    # More than 24 h late, the holders are asked why (DOMAIN §8); 10:00 is office time.
+    explain = due + datetime.timedelta(hours=24)
 
     assert stages(reminders.RESPONSE, te.pk) == {
         ("before", "te_staff"): before,
@@ -109,6 +111,8 @@ def test_reaching_departments_arms_three_stages_per_department(demo, priority, b
         ("due", "te_liaison"): due,
         ("escalate", "te_head"): due,
         ("escalate", None): due,
+        ("explain", "te_staff"): explain,
+        ("explain", "te_liaison"): explain,
     }
     # PD named no contact: its liaison is the contact, reminded once.
     assert stages(reminders.RESPONSE, pd.pk) == {
@@ -116,6 +120,7 @@ def test_reaching_departments_arms_three_stages_per_department(demo, priority, b
         ("due", "pd_liaison"): due,
         ("escalate", "pd_head"): due,
         ("escalate", None): due,
+        ("explain", "pd_liaison"): explain,
     }
     armed = Reminder.objects.filter(kind=reminders.RESPONSE)
     assert set(armed.values_list("urgent", flat=True)) == {urgent}
@@ -131,6 +136,7 @@ def test_confidential_request_reminds_only_people_named_on_it(demo):
         ("due", "te_staff"),
         ("escalate", "te_head"),
         ("escalate", None),
+        ("explain", "te_staff"),
     }
 
 
@@ -150,17 +156,25 @@ def test_department_answer_cancels_its_reminders_only(demo):
     request = reached(demo)
     te, pd = rd_of(request, "TE"), rd_of(request, "PD")
     services.answer_department(
-        request_department=te, by=demo["te_liaison"], answer=Answer.CONFIRMED
+        request_department=te,
+        by=demo["te_liaison"],
+        answer=Answer.CONFIRMED,
+        now=at("2026-11-16 12:00"),
     )
     assert not open_reminders(reminders.RESPONSE, te.pk).exists()
-    assert open_reminders(reminders.RESPONSE, pd.pk).count() == 4
+    # before, due, the head's escalation, the action and the explain stage
+    assert open_reminders(reminders.RESPONSE, pd.pk).count() == 5
 
 
 @pytest.mark.parametrize("answer", [Answer.ADJUSTMENT, Answer.DECLINED])
 def test_adjustment_or_decline_returns_and_cancels_every_department(demo, answer):
     request = reached(demo)
     services.answer_department(
-        request_department=rd_of(request, "PD"), by=demo["pd_head"], answer=answer, text="No."
+        request_department=rd_of(request, "PD"),
+        by=demo["pd_head"],
+        answer=answer,
+        text="No.",
+        now=at("2026-11-16 12:00"),
     )
     request.refresh_from_db()
     assert request.state == State.RETURNED
@@ -171,8 +185,9 @@ def test_adjustment_or_decline_returns_and_cancels_every_department(demo, answer
 
 def test_withdraw_cancels_every_department(demo):
     request = reached(demo)
-    services.withdraw_request(request=request, by=demo["mt_staff"])
-    assert Reminder.objects.filter(kind=reminders.RESPONSE).count() == 10
+    services.withdraw_request(request=request, by=demo["mt_staff"], now=at("2026-11-16 12:00"))
+    # TE: 2 before, 2 due, head, action, 2 explain; PD: before, due, head, action, explain.
+    assert Reminder.objects.filter(kind=reminders.RESPONSE).count() == 13
     assert not Reminder.objects.filter(kind=reminders.RESPONSE, cancelled_at__isnull=True).exists()
 
 
@@ -197,13 +212,20 @@ def test_sweep_after_deadline_reminds_contacts_and_escalates_to_head_once(demo, 
     request = reached(demo, priority="high")
     # PD answers in time: nobody there hears anything more.
     services.answer_department(
-        request_department=rd_of(request, "PD"), by=demo["pd_liaison"], answer=Answer.CONFIRMED
+        request_department=rd_of(request, "PD"),
+        by=demo["pd_liaison"],
+        answer=Answer.CONFIRMED,
+        now=at("2026-11-16 11:00"),
+    )
+    # TE acknowledges receipt in time but does not answer.
+    services.acknowledge_receipt(
+        request_department=rd_of(request, "TE"), by=demo["te_liaison"], now=at("2026-11-16 10:30")
     )
 
     assert run_sweep(at("2026-11-17 03:59")) == 0
     assert run_sweep(at("2026-11-17 10:01")) == 6  # 2 before, 2 due, head, the action
     assert run_sweep(at("2026-11-17 10:01")) == 0
-    assert run_sweep(at("2026-11-18 10:00")) == 0
+    assert run_sweep(at("2026-11-18 09:59")) == 0
 
     url = reverse("requests:detail", args=[request.pk])
     (head,) = told(demo["te_head"])
@@ -217,6 +239,14 @@ def test_sweep_after_deadline_reminds_contacts_and_escalates_to_head_once(demo, 
     # Escalation only tells; the request waits for TE as before.
     request.refresh_from_db()
     assert request.state == State.AWAITING_CONFIRMATION
+
+    # More than 24 h late: TE's contact and liaison are asked why, once; PD is not.
+    assert run_sweep(at("2026-11-18 10:00")) == 2
+    assert run_sweep(at("2026-11-18 10:01")) == 0
+    asked = LateReason.objects.filter(kind=reminders.RESPONSE)
+    assert sorted(asked.values_list("person__username", flat=True)) == ["te_liaison", "te_staff"]
+    assert set(asked.values_list("ref", flat=True)) == {f"request:{request.pk}"}
+    assert len(told(demo["te_staff"])) == 2 and told(demo["pd_liaison"]) == []
     assert not Reminder.objects.filter(
         kind=reminders.RESPONSE, target_id=rd_of(request, "TE").pk, sent_at__isnull=True
     ).exists()
@@ -306,6 +336,7 @@ def test_question_arms_requester_reminders_with_escalation_to_requesting_head(de
         ("due", "mt_staff"): at("2026-11-17 11:00"),
         ("escalate", "mt_head"): at("2026-11-17 11:00"),
         ("escalate", None): at("2026-11-17 11:00"),
+        ("explain", "mt_staff"): at("2026-11-18 11:00"),
     }
 
 
@@ -331,6 +362,7 @@ def test_clarification_reminders_cancelled_when_request_leaves_awaiting_confirma
         by=demo["pd_liaison"],
         answer=Answer.DECLINED,
         text="Not this quarter.",
+        now=at("2026-11-16 12:00"),
     )
     assert not open_reminders(reminders.CLARIFICATION, clarification.pk).exists()
 
