@@ -1,5 +1,9 @@
 """What the reminders about problems and meetings say, and the escalation they trigger.
-Registered with the reminder engine in AppConfig.ready()."""
+Registered with the reminder engine in AppConfig.ready().
+
+A response, limit or minutes deadline missed by more than 24 h is explained by its
+holders (the engine's "explain" stage): a problem's under its request ("request:<id>",
+shown in the progress ledger), the minutes under the meeting ("meeting:<id>")."""
 
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -26,8 +30,47 @@ def _visible_to(problem, user) -> bool:
     return visible_problems(user).filter(pk=problem.pk).exists()
 
 
+def _problem_ref(reminder) -> str:
+    problem = _problem(reminder)
+    if problem is None:
+        return f"{reminder.kind}:{reminder.target_id}"
+    return f"request:{problem.request_id}"
+
+
+def _late_problem(reason):
+    """The problem of a missed deadline, or None when the person asked may no longer see
+    it (whatever its state: a delay is explained after the step may be done)."""
+    problem = _problem(reason)
+    if problem is None or not reason.person.is_active or not _visible_to(problem, reason.person):
+        return None
+    return problem
+
+
+def _move_problem_deadline(problem_id, field, old_due, new_due) -> bool:
+    """A working-day limit recomputed on the confirmed holiday calendar."""
+    from .models import Problem
+    from .models.events import DEADLINE_MOVED
+    from .services.common import log_problem
+
+    problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
+    if problem is None or getattr(problem, field) != old_due:
+        return False
+    setattr(problem, field, new_due)
+    problem.save(update_fields=[field])
+    log_problem(
+        problem,
+        DEADLINE_MOVED,
+        by=None,
+        data={"field": field, "old": old_due.isoformat(), "new": new_due.isoformat()},
+    )
+    return True
+
+
 class ProblemResponseHandler(ReminderHandler):
     """The departments concerned respond within 2 working days of the report."""
+
+    def deadline_moved(self, *, target_id, old_due, new_due):
+        return _move_problem_deadline(target_id, "response_due", old_due, new_due)
 
     def describe(self, reminder):
         from collab.org.roles import roles_of
@@ -53,6 +96,18 @@ class ProblemResponseHandler(ReminderHandler):
             url=reverse("issues:problem", args=[problem.pk]),
         )
 
+    def ref(self, reminder):
+        return _problem_ref(reminder)
+
+    def late_title(self, reason):
+        problem = _late_problem(reason)
+        if problem is None:
+            return None
+        return gettext("Respond to problem %(number)s %(title)s") % {
+            "number": problem.number,
+            "title": problem.title,
+        }
+
 
 class ProblemLimitHandler(ReminderHandler):
     """The limit of the problem's grade; when it passes, the problem moves up a grade."""
@@ -76,10 +131,26 @@ class ProblemLimitHandler(ReminderHandler):
             url=reverse("issues:problem", args=[problem.pk]),
         )
 
+    def deadline_moved(self, *, target_id, old_due, new_due):
+        return _move_problem_deadline(target_id, "due_at", old_due, new_due)
+
     def escalate(self, reminder):
         from .services.escalation import escalate_if_overdue
 
         escalate_if_overdue(problem_id=reminder.target_id)
+
+    def ref(self, reminder):
+        return _problem_ref(reminder)
+
+    def late_title(self, reason):
+        problem = _late_problem(reason)
+        if problem is None:
+            return None
+        return gettext("Problem %(number)s (%(grade)s): %(title)s") % {
+            "number": problem.number,
+            "grade": problem.get_grade_display(),
+            "title": problem.title,
+        }
 
 
 class MinutesHandler(ReminderHandler):
@@ -94,6 +165,19 @@ class MinutesHandler(ReminderHandler):
             text=default_text(reminder),
             url=reverse("issues:meeting", args=[meeting.pk]),
         )
+
+    def ref(self, reminder):
+        return f"meeting:{reminder.target_id}"
+
+    def late_title(self, reason):
+        from .selectors import visible_meetings
+
+        if not reason.person.is_active:
+            return None
+        meeting = visible_meetings(reason.person).filter(pk=reason.target_id).first()
+        if meeting is None:
+            return None
+        return gettext("Minutes of “%(title)s”") % {"title": meeting.title}
 
 
 class AnnouncementHandler(ReminderHandler):

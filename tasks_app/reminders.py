@@ -9,7 +9,11 @@
   head changes the deadline, owner or priority and when a rejection sets a new
   deadline; stopped by delivery, acceptance or cancellation.
 - `tasks.progress`: at 16:30 on working days, owners of active tasks without today's
-  progress entry (DOMAIN §4: by 17:00)."""
+  progress entry (DOMAIN §4: by 17:00).
+
+A feedback or task deadline missed by more than 24 h is explained by its holder (the
+engine's "explain" stage), filed under the task's request ("request:<id>") and shown in
+the progress ledger."""
 
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -19,12 +23,25 @@ from django.utils.translation import gettext
 from collab.notify import dates
 from collab.notify import reminders as engine
 from collab.notify.hooks import ProgressDue
+from collab.workdays import calendar
 from requests_app.models import Priority
 from requests_app.models import State as RequestState
 
-from .models import ACTIVE, AcceptanceRound, ProgressEntry, RoundResult, Task, TaskState
+from .models import (
+    ACTIVE,
+    AcceptanceRound,
+    ProgressEntry,
+    RoundResult,
+    Task,
+    TaskEvent,
+    TaskState,
+    events,
+)
+from .selectors import visible_tasks
 
 FEEDBACK = "tasks.feedback"
+# The requester gives feedback within 1 working day of a delivery (DOMAIN §4).
+FEEDBACK_WORKING_DAYS = 1
 DUE = "tasks.due"
 PROGRESS = "tasks.progress"
 WORKING = [TaskState.IN_PROGRESS, TaskState.REWORK]
@@ -39,6 +56,7 @@ def feedback_due(*, round_) -> None:
         recipients=[request.requester],
         escalate_to=[request.requesting_department.head],
         start=round_.delivered_at,
+        working_hours=calendar.working_hours_for(FEEDBACK_WORKING_DAYS),
     )
 
 
@@ -78,7 +96,53 @@ def _title(task) -> str:
     return f"{task.number} {task.name}"
 
 
+def _late_title(task, person) -> str | None:
+    """What a missed deadline on `task` was about, or None when `person` may no longer
+    see the task (nobody is asked then). Whatever the task's state: a delay is
+    explained after the step may be done."""
+    if task is None or person is None or not person.is_active:
+        return None
+    if not visible_tasks(person).filter(pk=task.pk).exists():
+        return None
+    return _title(task)
+
+
+def _request_ref(task) -> str | None:
+    # Reasons show under the task's request in the progress ledger.
+    return f"request:{task.request_id}" if task is not None else None
+
+
 class FeedbackHandler(engine.ReminderHandler):
+    def _task(self, round_id):
+        round_ = AcceptanceRound.objects.select_related("task").filter(pk=round_id).first()
+        return round_.task if round_ is not None else None
+
+    def ref(self, reminder):
+        return _request_ref(self._task(reminder.target_id)) or super().ref(reminder)
+
+    def late_title(self, reason):
+        return _late_title(self._task(reason.target_id), reason.person)
+
+    def deadline_moved(self, *, target_id, old_due, new_due):
+        round_ = (
+            AcceptanceRound.objects.select_for_update()
+            .select_related("task__request")
+            .filter(pk=target_id, result=RoundResult.PENDING, feedback_due=old_due)
+            .first()
+        )
+        if round_ is None:
+            return False
+        round_.feedback_due = new_due
+        round_.save(update_fields=["feedback_due"])
+        TaskEvent.objects.create(
+            request=round_.task.request,
+            task=round_.task,
+            verb=events.DEADLINE_MOVED,
+            actor=None,
+            data={"old": old_due.isoformat(), "new": new_due.isoformat()},
+        )
+        return True
+
     def describe(self, reminder):
         round_ = (
             AcceptanceRound.objects.select_related("task")
@@ -130,6 +194,13 @@ class DueHandler(engine.ReminderHandler):
     def escalate(self, reminder):
         """Nothing changes state when a task is late: the head is told by the
         escalation reminder, and the lateness shows on the task."""
+
+    def ref(self, reminder):
+        task = Task.objects.filter(pk=reminder.target_id).first()
+        return _request_ref(task) or super().ref(reminder)
+
+    def late_title(self, reason):
+        return _late_title(Task.objects.filter(pk=reason.target_id).first(), reason.person)
 
 
 class ProgressHandler(engine.ReminderHandler):

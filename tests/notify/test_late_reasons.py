@@ -1,5 +1,6 @@
 """Reasons for delays (DOMAIN §8): a deadline missed by more than 24 h asks each holder
-why, once; the person answers on a small page only they can open."""
+why, once; the person answers on a small page only they can open, and the progress
+ledger shows the reasons under the request."""
 
 import datetime
 import zoneinfo
@@ -7,6 +8,7 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
+from archive_app import selectors as ledger
 from collab.core.inbox import inbox_for
 from collab.notify import lateness, reminders
 from collab.notify.models import LateReason, Notification, Reminder
@@ -17,6 +19,12 @@ from collab.notify.reminders import (
     schedule_deadline,
     sweep,
 )
+from requests_app import reminders as request_reminders
+from requests_app.models import RequestDepartment
+from tasks_app import reminders as task_reminders
+
+from ..requests_app.factories import make_request
+from ..tasks_app.factories import confirmed_request, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +184,65 @@ def test_admin_lists_reasons_read_only(demo, handler, run_sweep, client):
     client.post(change, {"reason": "edited"})
     reason.refresh_from_db()
     assert reason.reason == ""
+
+
+# --- the apps' deadlines --------------------------------------------------------------
+
+
+def test_task_missed_by_more_than_24h_asks_owner_and_shows_under_request_in_ledger(
+    demo, run_sweep, client
+):
+    task = make_task(demo, confirmed_request(demo))
+    explain = Reminder.objects.get(
+        kind=task_reminders.DUE, target_id=task.pk, stage=reminders.EXPLAIN
+    )
+    assert explain.recipient == demo["te_staff"]
+    assert explain.fire_at >= explain.due_at + datetime.timedelta(hours=24)
+
+    run_sweep(explain.due_at + datetime.timedelta(hours=23))
+    assert not LateReason.objects.exists()
+    run_sweep(explain.fire_at)
+    run_sweep(explain.fire_at + datetime.timedelta(minutes=5))
+
+    # The owner is asked, once; the head, told at escalation, is not.
+    reason = LateReason.objects.get()
+    assert reason.person == demo["te_staff"] and reason.kind == task_reminders.DUE
+    assert reason.ref == f"request:{task.request_id}"
+    assert lateness.title_of(reason) == f"{task.number} {task.name}"
+    url = reverse("notify:late_reason", args=[reason.pk])
+    assert Notification.objects.filter(recipient=demo["te_staff"], url=url).count() == 1
+
+    lateness.give_reason(reason=reason, by=demo["te_staff"], text="The designs came late.")
+    rows = ledger.progress_rows(ledger.progress_ledger(demo["secretary"], filters={}))
+    [row] = [r for r in rows if r["id"] == task.request_id]
+    assert [(r["person"], r["reason"]) for r in row["late_reasons"]] == [
+        (demo["te_staff"].name, "The designs came late.")
+    ]
+    client.force_login(demo["secretary"])
+    page = client.get(reverse("archive:ledgers"))
+    assert "The designs came late." in page.content.decode()
+
+
+def test_no_reason_asked_of_someone_who_may_no_longer_see_a_confidential_request(demo, run_sweep):
+    request = make_request(
+        demo,
+        stage="awaiting_confirmation",
+        to=("TE",),
+        confidentiality="confidential",
+        contacts={"TE": "te_staff"},
+    )
+    rd = RequestDepartment.objects.get(request=request)
+    explain = Reminder.objects.get(
+        kind=request_reminders.RESPONSE,
+        target_id=rd.pk,
+        stage=reminders.EXPLAIN,
+        recipient=demo["te_staff"],
+    )
+    # The contact is replaced on the record: te_staff is no longer named on it.
+    RequestDepartment.objects.filter(pk=rd.pk).update(contact=demo["te_head"])
+
+    run_sweep(explain.fire_at)
+
+    assert not LateReason.objects.exists()
+    explain.refresh_from_db()
+    assert explain.sent_at is None and explain.cancelled_at is not None
