@@ -166,7 +166,8 @@ def test_manual_escalation_of_major_is_refused(demo):
         services.escalate_problem(problem=problem, by=demo["pd_head"], reason="Three.")
 
 
-def test_sweep_goes_on_when_one_limit_falls_in_a_year_without_calendar(demo, caplog):
+def test_escalation_into_a_provisional_year_gets_a_provisional_limit(demo):
+    from collab.workdays import calendar
     from collab.workdays.models import CalendarYear
 
     assert not CalendarYear.objects.filter(year=2027).exists()
@@ -183,11 +184,13 @@ def test_sweep_goes_on_when_one_limit_falls_in_a_year_without_calendar(demo, cap
         grade=Grade.IMPORTANT,
         now=GRADED,
     )
-    # crossing → important would be due in 2027, which has no calendar yet: refused
-    # loudly; topping → major needs no working-day limit and goes through.
-    assert services.escalate_overdue_problems(now=at("2026-12-29 11:00")) == 1
+    # crossing → important is due in 2027, whose holidays are not confirmed yet: the
+    # limit is computed on the provisional calendar instead of being refused.
+    assert services.escalate_overdue_problems(now=at("2026-12-29 11:00")) == 2
     crossing.refresh_from_db()
     topping.refresh_from_db()
-    assert crossing.grade == Grade.GENERAL
+    assert crossing.grade == Grade.IMPORTANT
     assert topping.grade == Grade.MAJOR
-    assert "could not be escalated" in caplog.text
+    # 3 working days from 29 Dec 11:00: the 30th, the 31st, 1 Jan estimated off, the 4th.
+    assert crossing.due_at == at("2027-01-04 11:00")
+    assert calendar.is_provisional(crossing.due_at)

@@ -135,7 +135,9 @@ def test_escalation_after_the_deadline_tells_the_leader(demo, run_sweep):
         kind=steps.STEP, target_id=request.pk, stage="escalate", recipient=demo["leader1"]
     )
     assert escalation.sent_at is not None
-    assert "level-1" in escalation.notification.body
+    # leader1 reads Chinese: the level-1 review (初审) is named in their language.
+    assert "初审" in escalation.notification.body
+    assert "已逾期" in escalation.notification.body
 
 
 def test_my_work_shows_review_with_its_due(demo):
