@@ -17,9 +17,15 @@ EXPECTED_VERBS = [
     "requests.request.head_approved",
     "requests.request.approved",
     "requests.request.reached_departments",
+    # TE's answer is also its acknowledgement of receipt.
+    "requests.department.acknowledged",
     "requests.department.confirmed",
+    # PD's question acknowledges receipt and stops its response clock until the answer.
     "requests.clarification.asked",
+    "requests.department.acknowledged",
+    "requests.department.clock_paused",
     "requests.clarification.answered",
+    "requests.department.clock_resumed",
     "requests.department.confirmed",
     "requests.request.started",
 ]
@@ -132,7 +138,7 @@ def test_request_flow_reaches_in_progress(page, act_as, demo_users, language):
     verbs = page.eval_on_selector_all(
         "[data-testid=timeline] [data-testid=event]", "els => els.map(e => e.dataset.verb)"
     )
-    assert verbs == EXPECTED_VERBS
+    assert verbs == EXPECTED_VERBS, " ".join(verbs)
     timeline = page.text_content("[data-testid=timeline]")
     for person in ("mt_staff", "mt_head", "leader1", "te_liaison", "pd_head"):
         assert demo_users[person].name in timeline

@@ -252,7 +252,9 @@ def test_administrators_are_reminded_weekly_from_1_november(
 
     sent = Notification.objects.filter(recipient=demo["admin"], subject__contains="2027")
     assert sent.count() == 1
-    assert "Confirm the 2027 working-day calendar" in sent.get().subject + sent.get().body
+    # The demo administrator reads Chinese.
+    assert "请确认 2027 年工作日历" in sent.get().subject
+    assert "暂定" in sent.get().body
 
 
 def test_api_marks_deadlines_on_the_provisional_calendar(demo, login):
@@ -329,7 +331,8 @@ def test_pages_and_reminders_mark_a_provisional_deadline(
     reminder = Notification.objects.filter(
         recipient=demo["mt_head"], event__startswith="notify.reminder"
     ).first()
-    assert reminder is not None and "(provisional)" in reminder.body
+    # mt_head reads Chinese: "（暂定）" is the provisional mark.
+    assert reminder is not None and "2027年2月11日 17:00（暂定）" in reminder.body
 
     confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027))
     with time_machine.travel(at(2027, 2, 4, 17), tick=False):

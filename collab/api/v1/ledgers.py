@@ -37,6 +37,13 @@ class MilestoneRowSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
+class LateReasonRowSerializer(serializers.Serializer):
+    person = serializers.CharField()
+    due = serializers.CharField(help_text=DISPLAY)
+    reason = serializers.CharField(help_text="Empty until the person explains the delay.")
+    given = serializers.CharField(allow_null=True, help_text=DISPLAY)
+
+
 class ProgressRowSerializer(serializers.Serializer):
     """One request on the progress ledger; labels are in the request's language."""
 
@@ -61,8 +68,19 @@ class ProgressRowSerializer(serializers.Serializer):
     start_date = serializers.CharField(allow_null=True, help_text=DISPLAY)
     deadline = serializers.CharField(allow_null=True, help_text=DISPLAY)
     submitted = serializers.CharField(allow_null=True, help_text=DISPLAY)
+    step_due = serializers.CharField(
+        allow_null=True, help_text="When the current step (review, report) is due. " + DISPLAY
+    )
+    step_due_provisional = serializers.BooleanField(
+        help_text="The step's due time falls on a year's provisional holiday calendar."
+    )
+    step_late = serializers.BooleanField()
     overdue = serializers.BooleanField()
     overdue_reasons = serializers.ListField(child=serializers.CharField())
+    late_reasons = LateReasonRowSerializer(
+        many=True,
+        help_text="Reasons for delays of more than 24 h, asked of the people responsible.",
+    )
     web_url = serializers.SerializerMethodField(help_text="The request's page in the browser.")
 
     def get_web_url(self, row) -> str:
@@ -88,7 +106,13 @@ class ProblemRowSerializer(serializers.Serializer):
     owner = serializers.CharField()
     reported_at = serializers.CharField(help_text=DISPLAY)
     response_due = serializers.CharField(help_text=DISPLAY)
+    response_due_provisional = serializers.BooleanField(
+        help_text="The response limit falls on a year's provisional holiday calendar."
+    )
     resolve_due = serializers.CharField(help_text=DISPLAY)
+    resolve_due_provisional = serializers.BooleanField(
+        help_text="The solution limit falls on a year's provisional holiday calendar."
+    )
     state = serializers.CharField()
     state_label = serializers.CharField()
     status_label = serializers.CharField()
