@@ -460,7 +460,7 @@ def delete_archived(*, record, by, reason: str) -> ArchiveDeletion:
 
     with transaction.atomic():
         record = (
-            ArchiveRecord.objects.select_for_update()
+            ArchiveRecord.objects.select_for_update(of=("self",))
             .select_related("department", "request", "dossier")
             .get(pk=record.pk)
         )
