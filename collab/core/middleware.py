@@ -45,9 +45,15 @@ def _has_invalid_text(request) -> bool:
             return _invalid_in(json.loads(request.body or b"null"))
         except (ValueError, UnicodeDecodeError):
             return False  # malformed JSON: the API's parser says so itself
-    if content_type in FORM_TYPES:
+    # The API reads JSON only (and answers 415 to forms itself); parsing a form here
+    # would consume the stream its parser needs.
+    if content_type in FORM_TYPES and not _is_api(request):
         return _invalid_in(_texts(request.POST))
     return False
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
 
 
 class RejectInvalidTextMiddleware:
@@ -60,7 +66,7 @@ class RejectInvalidTextMiddleware:
                 "The request contains characters that are not text (such as NUL): remove "
                 "them and try again."
             )
-            if request.path.startswith("/api/"):
+            if _is_api(request):
                 return JsonResponse(
                     {"error": {"code": "invalid_characters", "message": message}}, status=400
                 )
