@@ -325,9 +325,11 @@ def test_pages_and_reminders_mark_a_provisional_deadline(
         page = login(demo["mt_head"]).get(reverse("requests:detail", args=[waiting.pk]))
     assert 'data-testid="provisional"' in page.content.decode()
 
-    with time_machine.travel(at(2027, 2, 11, 17, 1), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            engine.sweep(now=at(2027, 2, 11, 17, 1))
+    with (
+        time_machine.travel(at(2027, 2, 11, 17, 1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        engine.sweep(now=at(2027, 2, 11, 17, 1))
     reminder = Notification.objects.filter(
         recipient=demo["mt_head"], event__startswith="notify.reminder"
     ).first()
@@ -338,3 +340,16 @@ def test_pages_and_reminders_mark_a_provisional_deadline(
     with time_machine.travel(at(2027, 2, 4, 17), tick=False):
         page = login(demo["mt_head"]).get(reverse("requests:detail", args=[waiting.pk]))
     assert 'data-testid="provisional"' not in page.content.decode()
+
+
+def test_request_api_marks_step_and_acknowledgement_deadlines_as_provisional(demo, login):
+    from tests.requests_app.factories import make_request
+
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        waiting = make_request(demo, stage="head_review")
+        reached = make_request(demo, stage="awaiting_confirmation", to=("TE",))
+        review = login(demo["mt_head"]).get(f"/api/v1/requests/{waiting.pk}/").json()
+        answer = login(demo["te_liaison"]).get(f"/api/v1/requests/{reached.pk}/").json()
+
+    assert review["step_due_at_provisional"] is True
+    assert answer["departments"][0]["acknowledge_due_provisional"] is True

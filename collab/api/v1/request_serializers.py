@@ -20,7 +20,7 @@ from requests_app.models import (
 from requests_app.selectors import MY_ROLES
 from requests_app.services import REQUEST_FIELDS
 
-from .common import DepartmentRefSerializer, UserRefSerializer
+from .common import DepartmentRefSerializer, ProvisionalFlag, UserRefSerializer
 
 # --- reading -------------------------------------------------------------------------
 
@@ -52,6 +52,8 @@ class AddressedSerializer(serializers.ModelSerializer):
         "pauses; `response_due` has already moved on by them)."
     )
     acknowledged_by = UserRefSerializer(read_only=True, allow_null=True)
+    acknowledge_due_provisional = ProvisionalFlag("acknowledge_due")
+    breakdown_due_provisional = ProvisionalFlag("breakdown_due")
     can_answer = serializers.SerializerMethodField(
         help_text="Whether you may confirm, ask for an adjustment, decline or ask a question now."
     )
@@ -71,6 +73,7 @@ class AddressedSerializer(serializers.ModelSerializer):
             "clock_paused",
             "paused_for",
             "acknowledge_due",
+            "acknowledge_due_provisional",
             "acknowledged_by",
             "acknowledged_at",
             "answer",
@@ -79,6 +82,8 @@ class AddressedSerializer(serializers.ModelSerializer):
             "answered_at",
             "head_signed_by",
             "head_signed_at",
+            "breakdown_due",
+            "breakdown_due_provisional",
             "can_answer",
             "can_acknowledge",
         ]
@@ -151,6 +156,7 @@ class RequestListSerializer(serializers.ModelSerializer):
     requester = UserRefSerializer(read_only=True)
     requesting_department = DepartmentRefSerializer(read_only=True)
     departments = AddressedBriefSerializer(many=True, read_only=True)
+    step_due_at_provisional = ProvisionalFlag("step_due_at")
     web_url = serializers.SerializerMethodField(help_text="The request's page in the browser.")
 
     class Meta:
@@ -173,6 +179,7 @@ class RequestListSerializer(serializers.ModelSerializer):
             "submitted_at",
             # Due time of the step the request waits on (初审, 复审, completion report).
             "step_due_at",
+            "step_due_at_provisional",
             "web_url",
         ]
         read_only_fields = fields
