@@ -310,12 +310,24 @@ def work_items(user) -> list:
         title = f"{obj.number} {obj.title}"
         if permissions.can_draft_report(user, obj, report):
             items.append(
-                WorkItem(kind, title, url, gettext("Draft the completion report"), obj.step_due_at)
+                WorkItem(
+                    kind,
+                    title,
+                    url,
+                    gettext("Draft the completion report"),
+                    obj.step_due_at,
+                    working_days=True,
+                )
             )
         elif permissions.can_decide_report(user, obj, report):
             items.append(
                 WorkItem(
-                    kind, title, url, gettext("Approve the completion report"), obj.step_due_at
+                    kind,
+                    title,
+                    url,
+                    gettext("Approve the completion report"),
+                    obj.step_due_at,
+                    working_days=True,
                 )
             )
     return items

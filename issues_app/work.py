@@ -89,7 +89,14 @@ def work_items(user) -> list[WorkItem]:
     for p in mine.order_by("pk"):
         if p.state == ProblemState.OPEN and p.owner_id == user.pk:
             items.append(
-                WorkItem(problem_kind, title(p), _problem_url(p.pk), _owner_action(p), p.due_at)
+                WorkItem(
+                    problem_kind,
+                    title(p),
+                    _problem_url(p.pk),
+                    _owner_action(p),
+                    p.due_at,
+                    working_days=True,
+                )
             )
         if p.state == ProblemState.RESOLVED and p.reporter_id == user.pk:
             items.append(

@@ -194,7 +194,16 @@ def work_items(user) -> list[WorkItem]:
                 if r.state == State.HEAD_REVIEW
                 else gettext("Review (level 2)")
             )
-            items.append(WorkItem(kind, f"{r.number} {r.title}", url(r.pk), action, r.step_due_at))
+            items.append(
+                WorkItem(
+                    kind,
+                    f"{r.number} {r.title}",
+                    url(r.pk),
+                    action,
+                    r.step_due_at,
+                    working_days=True,
+                )
+            )
 
     answerable = Q(contact=user) | Q(department__in=set(roles.headed) | set(roles.liaison_for))
     pending = (

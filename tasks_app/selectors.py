@@ -320,6 +320,7 @@ def work_items(user) -> list[WorkItem]:
                 url(t.pk),
                 gettext("Accept the delivery or ask for changes"),
                 t.feedback_due,
+                working_days=True,
             )
         )
 

@@ -353,3 +353,17 @@ def test_request_api_marks_step_and_acknowledgement_deadlines_as_provisional(dem
 
     assert review["step_due_at_provisional"] is True
     assert answer["departments"][0]["acknowledge_due_provisional"] is True
+
+
+def test_my_work_marks_a_provisional_review_step(demo, login):
+    from tests.requests_app.factories import make_request
+
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        make_request(demo, stage="head_review")
+        page = login(demo["mt_head"]).get("/").content.decode()
+    assert 'data-testid="provisional"' in page
+
+    confirm_year(year=2027, days=parse_notice(NOTICE_2027, year=2027))
+    with time_machine.travel(at(2027, 2, 4, 17), tick=False):
+        page = login(demo["mt_head"]).get("/").content.decode()
+    assert 'data-testid="provisional"' not in page
