@@ -110,7 +110,7 @@ def acknowledge_due(*, request, start, days) -> None:
     )
     # The working time allowed, so the deadline can be recomputed when a provisional
     # year's holidays are confirmed.
-    hours = days * calendar.working_day_length().total_seconds() / 3600
+    hours = calendar.working_hours_for(days)
     for rd in rds:
         engine.schedule_deadline(
             kind=ACKNOWLEDGE,
@@ -242,6 +242,25 @@ class _BatchedHandler(engine.ReminderHandler):
         return items
 
 
+def _department_item(reminder, rd, *, ask: str, late: str):
+    """A department's deadline: the contact and liaison are asked, its head is told
+    when it is late; anyone else's reminder no longer applies."""
+    department = rd.department
+    if reminder.stage == engine.ESCALATE:
+        if department.head_id != reminder.recipient_id:
+            return None
+        text = late
+    else:
+        if reminder.recipient_id not in (rd.contact_id, department.liaison_id):
+            return None
+        text = ask
+    return engine.ReminderItem(
+        title=_title(rd.request),
+        text=text % {"department": department.name, "when": engine.default_text(reminder)},
+        url=_url(rd.request) + "#departments",
+    )
+
+
 class ResponseHandler(_BatchedHandler):
     model = RequestDepartment
 
@@ -253,19 +272,11 @@ class ResponseHandler(_BatchedHandler):
         return {rd.pk: rd for rd in rows}
 
     def item(self, reminder, rd):
-        department = rd.department
-        if reminder.stage == engine.ESCALATE:
-            if department.head_id != reminder.recipient_id:
-                return None
-            text = gettext("%(department)s has not answered this request in time. %(when)s")
-        else:
-            if reminder.recipient_id not in (rd.contact_id, department.liaison_id):
-                return None
-            text = gettext("Confirm, ask for clarification or decline for %(department)s. %(when)s")
-        return engine.ReminderItem(
-            title=_title(rd.request),
-            text=text % {"department": department.name, "when": engine.default_text(reminder)},
-            url=_url(rd.request) + "#departments",
+        return _department_item(
+            reminder,
+            rd,
+            ask=gettext("Confirm, ask for clarification or decline for %(department)s. %(when)s"),
+            late=gettext("%(department)s has not answered this request in time. %(when)s"),
         )
 
     def escalate(self, reminder):
@@ -296,21 +307,13 @@ class AcknowledgeHandler(_BatchedHandler):
         return {rd.pk: rd for rd in rows}
 
     def item(self, reminder, rd):
-        department = rd.department
-        if reminder.stage == engine.ESCALATE:
-            if department.head_id != reminder.recipient_id:
-                return None
-            text = gettext(
+        return _department_item(
+            reminder,
+            rd,
+            ask=gettext("Acknowledge receipt of this request for %(department)s. %(when)s"),
+            late=gettext(
                 "%(department)s has not acknowledged receipt of this request in time. %(when)s"
-            )
-        else:
-            if reminder.recipient_id not in (rd.contact_id, department.liaison_id):
-                return None
-            text = gettext("Acknowledge receipt of this request for %(department)s. %(when)s")
-        return engine.ReminderItem(
-            title=_title(rd.request),
-            text=text % {"department": department.name, "when": engine.default_text(reminder)},
-            url=_url(rd.request) + "#departments",
+            ),
         )
 
 

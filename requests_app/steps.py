@@ -69,8 +69,7 @@ KIND_STATES = {
 def _limit(days: int, start):
     """The due time `days` working days after `start`, and the office time it allows
     (kept by the reminders so a provisional year's deadline can be recomputed)."""
-    hours = days * calendar.working_day_length().total_seconds() / 3600
-    return calendar.add_working_days(start, days), hours
+    return calendar.add_working_days(start, days), calendar.working_hours_for(days)
 
 
 def step_due(step: str, *, start):

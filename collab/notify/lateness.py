@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from . import dates
 from .models import LateReason
-from .reminders import HANDLERS, local_moment
+from .reminders import HANDLERS
 
 
 class LatenessError(Exception):
@@ -74,7 +75,7 @@ def work_items(user) -> list:
                 title,
                 reverse("notify:late_reason", args=[reason.pk]),
                 gettext("Explain the delay (deadline %(due)s)")
-                % {"due": local_moment(reason.due_at)},
+                % {"due": dates.local_datetime(reason.due_at)},
                 None,
             )
         )
@@ -96,7 +97,7 @@ def give_reason(*, reason: LateReason, by, text: str, now=None) -> LateReason:
         if reason.given_at is not None:
             raise LatenessError(
                 gettext("You already explained this delay at %(when)s.")
-                % {"when": local_moment(reason.given_at)}
+                % {"when": dates.local_datetime(reason.given_at)}
             )
         reason.reason = text
         reason.given_at = now or timezone.now()

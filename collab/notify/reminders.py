@@ -43,7 +43,6 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from collab.workdays import calendar
@@ -106,14 +105,10 @@ class ReminderHandler:
         """What the missed deadline was about, for `reason.person` in the current
         language; None when that person may no longer see it (nobody is asked then).
         Runs after the step may be done, so it must not check the step's state."""
-        return gettext("Deadline of %(due)s") % {"due": local_moment(reason.due_at)}
+        return gettext("Deadline of %(due)s") % {"due": dates.local_datetime(reason.due_at)}
 
 
 HANDLERS: dict[str, ReminderHandler] = {}
-
-
-def local_moment(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def register_handler(kind: str, handler: ReminderHandler) -> ReminderHandler:
@@ -483,7 +478,7 @@ def _ask_reason(handler: ReminderHandler, reminder: Reminder, *, now: datetime):
     return ReminderItem(
         title=title,
         text=gettext("The deadline of %(due)s was missed by more than 24 hours. Please say why.")
-        % {"due": local_moment(reason.due_at)},
+        % {"due": dates.local_datetime(reason.due_at)},
         url=reverse("notify:late_reason", args=[reason.pk]),
     )
 

@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from . import lateness, selectors, services
+from . import dates, lateness, selectors, services
 from .forms import LateReasonForm, PreferenceForm
 
 
@@ -95,7 +95,7 @@ def late_reason(request, pk: int):
             messages.info(
                 request,
                 gettext("You already explained this delay at %(when)s.")
-                % {"when": lateness.local_moment(reason.given_at)},
+                % {"when": dates.local_datetime(reason.given_at)},
             )
             return redirect("notify:late_reason", pk=reason.pk)
         if form.is_valid():
