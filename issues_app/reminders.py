@@ -153,7 +153,33 @@ class ProblemLimitHandler(ReminderHandler):
         }
 
 
+def _move_minutes_due(meeting_id, old_due, new_due) -> bool:
+    """Minutes due 1 working day after the meeting, recomputed on the confirmed calendar;
+    published or cancelled minutes keep the due time they were judged against."""
+    from .models import Meeting, MeetingState
+    from .models.events import DEADLINE_MOVED
+    from .services.common import log_meeting
+
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None or meeting.state != MeetingState.SCHEDULED:
+        return False
+    if meeting.minutes_due != old_due:
+        return False
+    meeting.minutes_due = new_due
+    meeting.save(update_fields=["minutes_due"])
+    log_meeting(
+        meeting,
+        DEADLINE_MOVED,
+        by=None,
+        data={"field": "minutes_due", "old": old_due.isoformat(), "new": new_due.isoformat()},
+    )
+    return True
+
+
 class MinutesHandler(ReminderHandler):
+    def deadline_moved(self, *, target_id, old_due, new_due):
+        return _move_minutes_due(target_id, old_due, new_due)
+
     def describe(self, reminder):
         from .models import Meeting, MeetingState
 

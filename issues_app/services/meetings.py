@@ -68,7 +68,13 @@ def stale_error(meeting) -> IssueError:
     fresh = Meeting.objects.get(pk=meeting.pk)
     last = (
         MeetingEvent.objects.filter(meeting_id=meeting.pk)
-        .exclude(verb__in=[events.MEETING_AGENDA_ADDED, events.MEETING_MINUTES_SAVED])
+        .exclude(
+            verb__in=[
+                events.MEETING_AGENDA_ADDED,
+                events.MEETING_MINUTES_SAVED,
+                events.DEADLINE_MOVED,
+            ]
+        )
         .select_related("actor")
         .order_by("-at", "-pk")
         .first()
@@ -311,13 +317,28 @@ def _arm_meeting_reminders(meeting, people, *, now) -> None:
                 recipient=person,
                 fire_at=announce_at,
             )
+    start = max(now, meeting.ends_at) if meeting.ends_at < meeting.minutes_due else now
     schedule_deadline(
         kind=MINUTES_KIND,
         target=meeting,
         due_at=meeting.minutes_due,
         recipients=secretaries(),
-        start=max(now, meeting.ends_at) if meeting.ends_at < meeting.minutes_due else now,
+        start=start,
+        working_hours=_minutes_hours(meeting, start=start),
     )
+
+
+def _minutes_hours(meeting, *, start) -> float | None:
+    """The office time the minutes are allowed when they are counted in working days
+    from `start` (the meeting's end): what a confirmed holiday calendar recomputes. A
+    meeting recorded after it ended is counted from its end, not from `start`, and keeps
+    its due time."""
+    if meeting.kind in URGENT_MINUTES_KINDS or start != meeting.ends_at:
+        return None
+    hours = calendar.working_hours_for(MINUTES_WORKING_DAYS)
+    if calendar.add_working_hours(start, hours) != meeting.minutes_due:
+        return None
+    return hours
 
 
 def plan_weekly_meetings(*, now=None, horizon_days: int = 7) -> int:
