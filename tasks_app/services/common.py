@@ -1,0 +1,129 @@
+"""What the task services share: the task timeline, the locked row, state changes
+that explain a click that came too late, and stored uploads."""
+
+from pathlib import PurePath
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from collab.core.files import upload_error
+from requests_app.models import State as RequestState
+
+from ..errors import TaskError
+from ..models import Task, TaskEvent, events
+
+
+def log_event(*, request, task=None, verb, by, comment="", data=None, at=None) -> TaskEvent:
+    return TaskEvent.objects.create(
+        request=request,
+        task=task,
+        verb=verb,
+        actor=by,
+        comment=comment or "",
+        data=data or {},
+        at=at or timezone.now(),
+    )
+
+
+def deny() -> TaskError:
+    return TaskError(gettext("You are not allowed to do this."))
+
+
+def format_when(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def stale_error(task) -> TaskError:
+    """Explain a click that came too late: who changed the task, and when."""
+    task = Task.objects.select_related("request").get(pk=task.pk)
+    state = task.get_state_display()
+    if task.request.state != RequestState.IN_PROGRESS:
+        return TaskError(
+            gettext(
+                "The request is no longer in progress (it is “%(request_state)s”); "
+                "its tasks cannot change."
+            )
+            % {"request_state": task.request.get_state_display()}
+        )
+    last = (
+        TaskEvent.objects.filter(task=task, verb__in=events.STATE_VERBS)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.verb == events.CREATED:
+        return TaskError(
+            gettext("This task has changed in the meantime; it is now “%(state)s”.")
+            % {"state": state}
+        )
+    params = {
+        "who": last.actor.name if last.actor else gettext("the system"),
+        "when": format_when(last.at),
+        "state": state,
+    }
+    # Each message is spelled out for the translators (makemessages reads literals).
+    messages = {
+        events.STARTED: gettext(
+            "Already started by %(who)s at %(when)s; the task is now “%(state)s”."
+        ),
+        events.RESUMED: gettext(
+            "Work was already resumed by %(who)s at %(when)s; the task is now “%(state)s”."
+        ),
+        events.DELIVERED: gettext(
+            "Already delivered by %(who)s at %(when)s; the task is now “%(state)s”."
+        ),
+        events.ACCEPTED: gettext(
+            "Already accepted by %(who)s at %(when)s; the task is now “%(state)s”."
+        ),
+        events.REJECTED: gettext(
+            "Already sent back for changes by %(who)s at %(when)s; the task is now “%(state)s”."
+        ),
+        events.CANCELLED: gettext("Already cancelled by %(who)s at %(when)s."),
+    }
+    return TaskError(messages[last.verb] % params)
+
+
+def locked_task(task) -> Task:
+    """The current row, locked for the rest of the transaction, with what the
+    permission predicates read."""
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("request__requester", "department", "owner")
+        .prefetch_related("collaborators")
+        .get(pk=task.pk)
+    )
+
+
+def fire(task, method_name: str) -> None:
+    try:
+        getattr(task, method_name)()
+        task.save()
+    except (TransitionNotAllowed, ConcurrentTransition):
+        raise stale_error(task) from None
+
+
+def save_task(task) -> None:
+    try:
+        task.save()
+    except ConcurrentTransition:
+        raise stale_error(task) from None
+
+
+def validate_upload(upload, *, field: str) -> None:
+    message = upload_error(upload)
+    if message:
+        raise TaskError(message, field=field)
+
+
+def store_upload(model, upload, **fields):
+    stored = model(
+        original_name=PurePath(upload.name).name[:255],
+        size=upload.size,
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        **fields,
+    )
+    stored.file.save(upload.name, upload, save=False)
+    stored.save()
+    return stored
