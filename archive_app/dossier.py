@@ -8,6 +8,8 @@ can be hashed (the cache key) and rendered by the worker."""
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.workdays import calendar
+from requests_app.models import State
 from requests_app.selectors import request_for_page
 
 from . import sources
@@ -36,6 +38,34 @@ def dossier_snapshot(user, pk: int) -> dict | None:
     return build_snapshot(obj)
 
 
+def _due(value) -> dict | None:
+    """A working-day deadline and whether it falls in a year whose holiday calendar is
+    still provisional (the PDF footnotes it: it may move when the year is confirmed)."""
+    if value is None:
+        return None
+    return {"at": _when(value), "provisional": calendar.is_provisional(value)}
+
+
+def _department_dues(obj, rd) -> dict:
+    """The department's running working-day deadlines, as the request page shows them."""
+    waiting = obj.state == State.AWAITING_CONFIRMATION and rd.is_pending and not rd.acknowledged
+    return {
+        "acknowledge_due": _due(rd.acknowledge_due) if waiting else None,
+        "breakdown_due": _due(rd.breakdown_due) if obj.state == State.IN_PROGRESS else None,
+    }
+
+
+def _any_provisional(snapshot: dict) -> bool:
+    request = snapshot["request"]
+    dues = [request["step_due"]]
+    for d in snapshot["departments"]:
+        dues += [d["acknowledge_due"], d["breakdown_due"]]
+    dues += [a["feedback_due"] for t in snapshot["tasks"] for a in t["acceptance"]]
+    return any(due and due["provisional"] for due in dues) or any(
+        p["response_due_provisional"] or p["resolve_due_provisional"] for p in snapshot["problems"]
+    )
+
+
 def build_snapshot(obj) -> dict:
     departments = list(obj.departments.all())
     report = (
@@ -43,7 +73,7 @@ def build_snapshot(obj) -> dict:
         .select_related("drafted_by", "decided_by")
         .first()
     )
-    return {
+    snapshot = {
         "title": gettext("Collaboration request dossier"),
         "request": {
             "id": obj.pk,
@@ -66,6 +96,7 @@ def build_snapshot(obj) -> dict:
             "expected_benefit": obj.expected_benefit,
             "usage_period": obj.usage_period,
             "submitted": _when(obj.submitted_at),
+            "step_due": _due(obj.step_due_at),
             "head_signature": _signature(obj.head_signed_by, obj.head_signed_at),
             "leader_signature": _signature(obj.leader_signed_by, obj.leader_signed_at),
         },
@@ -80,6 +111,7 @@ def build_snapshot(obj) -> dict:
                 "head_signature": _signature(rd.head_signed_by, rd.head_signed_at)
                 if rd.head_signed_by_id
                 else None,
+                **_department_dues(obj, rd),
             }
             for rd in departments
         ],
@@ -105,6 +137,8 @@ def build_snapshot(obj) -> dict:
             for e in obj.events.all()
         ],
     }
+    snapshot["any_provisional"] = _any_provisional(snapshot)
+    return snapshot
 
 
 def _report(report) -> dict | None:

@@ -32,7 +32,7 @@ from .models import (
 )
 
 # Bump when a template or the workbook layout changes, so cached files are rebuilt.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 LEDGER_TITLES = {
     "progress": lambda: gettext("Cross-department collaboration progress ledger"),
@@ -90,6 +90,7 @@ def progress_payload(user, *, filters: dict, language: str) -> dict:
             "summary": selectors.ledger_summary(rows),
             "as_of": str(timezone.localdate()),
             "rows": rows,
+            "any_provisional": any(r["step_due_provisional"] for r in rows),
         }
 
 

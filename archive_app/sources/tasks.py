@@ -9,6 +9,7 @@ from django.db.models import Avg, Case, Count, IntegerField, Prefetch, Q, Value,
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.workdays import calendar
 from issues_app.models import Problem
 from tasks_app.models import (
     ACTIVE,
@@ -130,6 +131,13 @@ def dossier_tasks(request) -> list[dict]:
                         "result_code": r.result,
                         "comment": "\n".join(x for x in (r.comment, r.required_changes) if x),
                         "new_deadline": when(r.new_deadline),
+                        # Counted in working days; marked while the year is provisional.
+                        "feedback_due": {
+                            "at": when(r.feedback_due),
+                            "provisional": calendar.is_provisional(r.feedback_due),
+                        }
+                        if r.is_pending
+                        else None,
                         "by": r.decided_by.name if r.decided_by else "",
                         "at": when(r.decided_at),
                     }
