@@ -1,6 +1,8 @@
 """Every write of issues_app. No HTTP objects here, so the API can reuse them."""
 
-from .escalation import escalate_if_overdue, escalate_overdue_problems
+from .answering import add_entry, respond
+from .escalation import escalate_if_overdue, escalate_overdue_problems, escalate_problem
+from .grading import grade_problem, set_owner
 from .meetings import (
     add_agenda_item,
     cancel_meeting,
@@ -12,22 +14,10 @@ from .meetings import (
     sign_off,
 )
 from .meetings import stale_error as meeting_stale_error
-from .problems import (
-    add_attachments,
-    add_entry,
-    confirm_problem,
-    dismiss_problem,
-    escalate_problem,
-    grade_problem,
-    record_ruling,
-    refer_to_leader,
-    reopen_problem,
-    report_problem,
-    resolve_problem,
-    respond,
-    set_owner,
-    stale_error,
-)
+from .problems import stale_error
+from .reporting import add_attachments, report_problem
+from .resolution import confirm_problem, dismiss_problem, reopen_problem, resolve_problem
+from .ruling import record_ruling, refer_to_leader
 
 __all__ = [
     "add_agenda_item",
