@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from issues_app.models import Problem
 from issues_app.selectors import visible_problems
+from requests_app.models import RequestDepartment
 from requests_app.selectors import visible_requests
 from tasks_app.selectors import visible_tasks
 
@@ -20,7 +22,7 @@ from . import selectors
 class Metric:
     key: str
     title: str
-    kind: str  # request, response, task, problem, rating
+    kind: str  # request, response, acknowledgement, task, problem, rating
 
 
 METRICS = {
@@ -29,6 +31,11 @@ METRICS = {
         Metric("filed", _("Requests filed"), "request"),
         Metric("received", _("Requests received"), "response"),
         Metric("responses", _("Responses counted for the on-time rate"), "response"),
+        Metric(
+            "acknowledgements",
+            _("Acknowledgements counted for the on-time rate"),
+            "acknowledgement",
+        ),
         Metric("accepted", _("Tasks accepted"), "task"),
         Metric("first_pass", _("Tasks accepted at the first delivery"), "task"),
         Metric("rejections", _("Tasks with rejected deliveries"), "task"),
@@ -111,6 +118,40 @@ def items(user, metric: Metric, *, period, department=None, now=None):
                 _when(rd.reached_at),
                 _when(rd.response_due),
                 _when(rd.answered_at),
+                _yes(on_time),
+            ]
+
+        return columns, qs, row
+
+    if metric.kind == "acknowledgement":
+        qs = selectors.received_qs(start, end).filter(
+            selectors.acknowledgement_due_q(now), request__in=requests
+        )
+        if dept:
+            qs = qs.filter(department=dept)
+        qs = qs.select_related("request", "department").order_by("-reached_at", "-pk")
+        # The model's own field names: the same words as on the request page.
+        field = RequestDepartment._meta.get_field
+        columns = [
+            _("Number"),
+            _("Title"),
+            _("Department"),
+            _("Reached"),
+            capfirst(field("acknowledge_due").verbose_name),
+            capfirst(field("acknowledged_at").verbose_name),
+            _("On time"),
+        ]
+
+        def row(rd):
+            on_time = rd.acknowledged_at is not None and rd.acknowledged_at <= rd.acknowledge_due
+            url = reverse("requests:detail", args=[rd.request_id])
+            return url, [
+                rd.request.number,
+                rd.request.title,
+                rd.department.code,
+                _when(rd.reached_at),
+                _when(rd.acknowledge_due),
+                _when(rd.acknowledged_at),
                 _yes(on_time),
             ]
 

@@ -37,6 +37,8 @@ class Figures:
     received: int = 0
     responses_due: int = 0
     responses_on_time: int = 0
+    acknowledgements_due: int = 0
+    acknowledgements_on_time: int = 0
     tasks_accepted: int = 0
     tasks_on_time: int = 0
     tasks_first_pass: int = 0
@@ -66,6 +68,10 @@ class Figures:
     @property
     def response_rate(self):
         return _rate(self.responses_on_time, self.responses_due)
+
+    @property
+    def acknowledgement_rate(self):
+        return _rate(self.acknowledgements_on_time, self.acknowledgements_due)
 
     @property
     def completion_rate(self):
@@ -114,6 +120,9 @@ class Figures:
             "responses_due": self.responses_due,
             "responses_on_time": self.responses_on_time,
             "on_time_response_rate": self.response_rate,
+            "acknowledgements_due": self.acknowledgements_due,
+            "acknowledgements_on_time": self.acknowledgements_on_time,
+            "on_time_acknowledgement_rate": self.acknowledgement_rate,
             "tasks_accepted": self.tasks_accepted,
             "tasks_on_time": self.tasks_on_time,
             "on_time_completion_rate": self.completion_rate,
@@ -157,6 +166,21 @@ def response_due_q(now) -> Q:
 # `response_due` has already moved on by the time the clock was paused for the
 # requester's answers, so an answer within the department's own time counts as on time.
 RESPONSE_ON_TIME = Q(answered_at__isnull=False, answered_at__lte=F("response_due"))
+
+
+def acknowledgement_due_q(now) -> Q:
+    """Receipts acknowledged, or still unacknowledged past the working-day limit while
+    the request awaits confirmation. No pause to allow for: a question acknowledges
+    receipt, and pausing moves only `response_due`."""
+    return Q(acknowledge_due__isnull=False) & (
+        Q(acknowledged_at__isnull=False)
+        | Q(acknowledge_due__lt=now, request__state=RequestState.AWAITING_CONFIRMATION)
+    )
+
+
+ACKNOWLEDGEMENT_ON_TIME = Q(
+    acknowledged_at__isnull=False, acknowledged_at__lte=F("acknowledge_due")
+)
 
 
 def accepted_qs(start, end):
@@ -269,9 +293,12 @@ def _collect(windows, *, now) -> dict:
         n=_count(),
         due=_count(response_due_q(now)),
         on_time=_count(RESPONSE_ON_TIME),
+        ack_due=_count(acknowledgement_due_q(now)),
+        ack_on_time=_count(ACKNOWLEDGEMENT_ON_TIME),
     ).items():
         c = cell(dept, i)
         c.received, c.responses_due, c.responses_on_time = row["n"], row["due"], row["on_time"]
+        c.acknowledgements_due, c.acknowledgements_on_time = row["ack_due"], row["ack_on_time"]
     for (dept, i), row in _windowed(
         Task.objects.all(),
         "department",

@@ -46,6 +46,7 @@ def trend_charts(board, department) -> list:
             labels,
             [
                 (gettext("On-time response"), [f.response_rate for f in figures]),
+                (gettext("On-time acknowledgement"), [f.acknowledgement_rate for f in figures]),
                 (gettext("On-time completion"), [f.completion_rate for f in figures]),
                 (gettext("First-pass acceptance"), [f.first_pass_rate for f in figures]),
             ],

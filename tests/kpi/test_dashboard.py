@@ -173,7 +173,8 @@ def test_excel_and_pdf_exports(scenario, demo, login):
     sheet = load_workbook(BytesIO(xlsx.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     te = next(r for r in rows if r[0] and str(r[0]).startswith("TE "))
-    assert te[1:5] == [0, 2, 50.0, 50.0]
+    # filed, received, on-time response, on-time acknowledgement, on-time completion
+    assert te[1:6] == [0, 2, 50.0, 100.0, 50.0]
     assert rows[-1][0] == "Company"
     pdf = client.get(f"/kpi/export.pdf?{this_month()}")
     assert pdf.status_code == 200
