@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import permissions
+from .actions import workflow
 from .forms import AttachmentForm, GrantForm, ReplyForm
 from .models import State
 from .models import events as ev
@@ -98,10 +99,6 @@ def detail_context(user, obj) -> dict:
     ]
     can = {
         "edit": permissions.can_edit(user, obj),
-        "submit": permissions.can_submit(user, obj),
-        "review": permissions.can_review(user, obj),
-        "withdraw": permissions.can_withdraw(user, obj),
-        "cancel": permissions.can_cancel(user, obj),
         "attach": permissions.can_add_attachment(user, obj),
         "grant": permissions.can_grant_access(user, obj),
     }
@@ -121,6 +118,7 @@ def detail_context(user, obj) -> dict:
         "last_return": last_return(events) if obj.state == State.RETURNED else None,
         "next_steps": next_steps(obj, departments, clarifications),
         "can": can,
+        "buttons": workflow.buttons(user, obj),
         "reply_form": ReplyForm(),
         "attachment_form": AttachmentForm() if can["attach"] else None,
         "grant_form": grant_form,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .actions import workflow
 
 app_name = "requests"
 urlpatterns = [
@@ -9,11 +10,7 @@ urlpatterns = [
     path("contacts/", views.contact_options, name="contact_options"),
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/edit/", views.request_edit, name="edit"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/approve/", views.approve, name="approve"),
-    path("<int:pk>/return/", views.send_back, name="return"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-    path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    *workflow.urls(),
     path("<int:pk>/departments/<int:rd_pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/departments/<int:rd_pk>/ask/", views.ask, name="ask"),
     path("<int:pk>/departments/<int:rd_pk>/acknowledge/", views.acknowledge, name="acknowledge"),

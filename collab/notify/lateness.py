@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.errors import DomainError
+
 from . import dates
 from .models import LateReason
 from .reminders import HANDLERS
 
 
-class LatenessError(Exception):
+class LatenessError(DomainError):
     """A reason that cannot be saved as asked; the message is for the person."""
 
 

@@ -13,6 +13,8 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from collab.core.errors import DomainError
+
 from . import channels, dates
 from .models import (
     Channel,
@@ -28,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_DELIVERY_ATTEMPTS = 6
 
 
-class NotifyError(Exception):
+class NotifyError(DomainError):
     """A notification action that cannot be done; the message is shown to the person."""
 
 

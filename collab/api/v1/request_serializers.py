@@ -3,7 +3,6 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from collab.org.models import Department
@@ -366,18 +365,6 @@ class RequestWriteSerializer(serializers.ModelSerializer):
             "milestones": milestones,
             "recorded_late": data.get("recorded_late", False),
         }
-
-
-class CommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class RequiredCommentSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("Say what needs to change."))
-
-
-class ReasonSerializer(serializers.Serializer):
-    comment = serializers.CharField(help_text=_("Why the request is cancelled."))
 
 
 class DepartmentAnswerSerializer(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from requests_app import permissions, selectors, services
+from requests_app.actions import workflow
 from requests_app.errors import RequestError
 from requests_app.models import Answer, Request, RequestEvent, State
 from tasks_app import permissions as task_permissions
@@ -21,6 +22,7 @@ from tasks_app import selectors as task_selectors
 from tasks_app import services as task_services
 from tasks_app.errors import TaskError
 
+from ..actions import with_actions
 from ..base import ApiViewSet
 from ..concurrency import check_if_match, make_etag, not_modified
 from ..errors import InvalidTransition, denied
@@ -37,15 +39,12 @@ from ..schema import (
 from .request_serializers import (
     AcknowledgeSerializer,
     ClarificationAnswerSerializer,
-    CommentSerializer,
     DepartmentAnswerSerializer,
     QuestionSerializer,
-    ReasonSerializer,
     RequestDetailSerializer,
     RequestFilterSerializer,
     RequestListSerializer,
     RequestWriteSerializer,
-    RequiredCommentSerializer,
     RequiredTextAnswerSerializer,
 )
 from .task_serializers import RatingBody
@@ -90,6 +89,7 @@ _transition_doc = transition_doc_for(RequestDetailSerializer)
         responses={200: RequestDetailSerializer, **WRITE_ERRORS},
     ),
 )
+@with_actions(workflow, detail_serializer=RequestDetailSerializer)
 class RequestViewSet(ApiViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
     serializer_class = RequestDetailSerializer
@@ -105,7 +105,9 @@ class RequestViewSet(ApiViewSet):
             raise Http404
         return obj
 
-    def _detail_response(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
+    object_etag = staticmethod(request_etag)
+
+    def detail_response(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
         obj = self._visible(pk)
         data = RequestDetailSerializer(obj, context=self.get_serializer_context()).data
         headers = {**(headers or {}), "ETag": request_etag(obj.pk)}
@@ -133,7 +135,7 @@ class RequestViewSet(ApiViewSet):
                     raise
                 obj.refresh_from_db()
                 raise InvalidTransition(str(error), current_state=obj.state) from None
-        return self._detail_response(obj.pk)
+        return self.detail_response(obj.pk)
 
     # --- reading ------------------------------------------------------------------
 
@@ -165,7 +167,7 @@ class RequestViewSet(ApiViewSet):
         serializer = RequestWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = services.create_request(by=request.user, **serializer.service_arguments())
-        return self._detail_response(
+        return self.detail_response(
             obj.pk,
             status_code=status.HTTP_201_CREATED,
             headers={"Location": request.build_absolute_uri(f"{obj.pk}/")},
@@ -186,73 +188,6 @@ class RequestViewSet(ApiViewSet):
         return self._run(obj, allowed=permissions.can_edit, run=run)
 
     # --- transitions --------------------------------------------------------------
-
-    @_transition_doc("Submit for review (requester)", CommentSerializer)
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        obj = self._visible(pk)
-        if not permissions.is_requester(request.user, obj):
-            raise denied()
-        return self._run(
-            obj,
-            allowed=permissions.can_submit,
-            body=CommentSerializer,
-            run=lambda o, d: services.submit_request(request=o, by=request.user, **d),
-        )
-
-    @_transition_doc(
-        "Approve (level 1: requesting head; level 2: division leader)", CommentSerializer
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        obj = self._visible(pk)
-        if not permissions.is_reviewer_role(request.user, obj):
-            raise denied()
-        return self._run(
-            obj,
-            allowed=permissions.can_review,
-            body=CommentSerializer,
-            run=lambda o, d: services.approve_request(request=o, by=request.user, **d),
-        )
-
-    @_transition_doc("Return to the requester (reviewer)", RequiredCommentSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
-        obj = self._visible(pk)
-        if not permissions.is_reviewer_role(request.user, obj):
-            raise denied()
-        return self._run(
-            obj,
-            allowed=permissions.can_review,
-            body=RequiredCommentSerializer,
-            run=lambda o, d: services.return_request(request=o, by=request.user, **d),
-        )
-
-    @_transition_doc("Withdraw (requester, before work starts)", CommentSerializer)
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        obj = self._visible(pk)
-        if not permissions.is_requester(request.user, obj):
-            raise denied()
-        return self._run(
-            obj,
-            allowed=permissions.can_withdraw,
-            body=CommentSerializer,
-            run=lambda o, d: services.withdraw_request(request=o, by=request.user, **d),
-        )
-
-    @_transition_doc("Cancel (division leader, while in progress)", ReasonSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        obj = self._visible(pk)
-        if not permissions.is_division_leader(request.user, obj):
-            raise denied()
-        return self._run(
-            obj,
-            allowed=permissions.can_cancel,
-            body=ReasonSerializer,
-            run=lambda o, d: services.cancel_request(request=o, by=request.user, **d),
-        )
 
     # --- the addressed departments answer ----------------------------------------
 

@@ -1,0 +1,122 @@
+"""Every declared step, asked of every edge it generates, for every demo person, on
+normal and confidential objects in the states where it matters: the page shows its
+button exactly when the HTML step answers with its form and the API step gets as far as
+validating the body. Where the person may not see the object, all three say nothing
+(404); where they have no part in the step, 403; where the state moved on, the page
+explains (redirect) and the API answers 409.
+
+The API calls run inside a savepoint that is rolled back, so that a step without input
+cannot change the object for the next person asked."""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from collab.core.workflow import WORKFLOWS
+from requests_app import services as request_services
+
+from ..requests_app.factories import make_request
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = sorted(
+    ["admin", "secretary", "leader1", "leader2"]
+    + [f"{c}_{r}" for c in ("mt", "te", "pd", "fi") for r in ("head", "liaison", "staff")]
+)
+PAGE = {200: "may", 302: "stale", 403: "forbidden", 404: "invisible"}
+API = {200: "may", 201: "may", 400: "may", 409: "stale", 403: "forbidden", 404: "invisible"}
+# Fails every body's validation (a list where text is expected), so a permitted step is
+# refused at its last gate without running.
+INVALID = {"comment": ["not a string"], "text": ["not a string"], "note": ["x"]}
+
+
+class Rollback(Exception):
+    pass
+
+
+def _requests(demo):
+    for stage in ("draft", "head_review", "leader_review", "awaiting_confirmation", "in_progress"):
+        yield stage, make_request(demo, stage=stage)
+    returned = make_request(demo, stage="head_review")
+    request_services.return_request(request=returned, by=demo["mt_head"], comment="Add dates.")
+    yield "returned", returned
+    for stage in ("head_review", "in_progress"):
+        yield (
+            f"confidential {stage}",
+            make_request(demo, stage=stage, confidentiality="confidential"),
+        )
+
+
+# How to build the objects of each workflow, where its page and API live, and who reads them all. A new
+# workflow fails `test_every_workflow_has_a_scene` until it is added here.
+SCENES = {
+    "requests": {
+        "objects": _requests,
+        "page": "/requests/{pk}/",
+        "api": "/api/v1/requests/{pk}/",
+        "reader": "mt_staff",  # sees every one of them, to read the current ETag
+    },
+}
+
+
+def test_every_workflow_has_a_scene():
+    assert get_resolver().url_patterns  # the URLs import every app's declarations
+    assert set(WORKFLOWS) == set(SCENES)
+
+
+def api(user):
+    token, _created = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def _buttons(html: str, names) -> set[str]:
+    shown = set(re.findall(r'data-testid="action-([\w-]+)"', html))
+    return shown & set(names)
+
+
+def _api_outcome(client, url, etag) -> str:
+    outcome = {}
+    try:
+        with transaction.atomic():
+            response = client.post(url, INVALID, format="json", HTTP_IF_MATCH=etag)
+            outcome["status"] = response.status_code
+            raise Rollback
+    except Rollback:
+        pass
+    return API[outcome["status"]]
+
+
+@pytest.mark.parametrize("namespace", sorted(SCENES))
+def test_every_action_agrees_on_page_html_step_and_api(demo, namespace):
+    workflow, scene = WORKFLOWS[namespace], SCENES[namespace]
+    permitted = set()
+    for label, obj in scene["objects"](demo):
+        page_url = scene["page"].format(pk=obj.pk)
+        api_url = scene["api"].format(pk=obj.pk)
+        for name in PEOPLE:
+            user = demo[name]
+            browser = Client()
+            browser.force_login(user)
+            client = api(user)
+            page = browser.get(page_url)
+            etag = api(demo[scene["reader"]]).get(api_url)["ETag"]
+            shown = _buttons(page.content.decode(), workflow.actions)
+            for action in workflow.actions.values():
+                step = browser.get(page_url + action.path + "/").status_code
+                where = (namespace, label, name, action.name)
+                assert (PAGE[step] == "may") == (action.name in shown), (*where, step)
+                if page.status_code == 404:
+                    assert step == 404, where
+                if action.api:
+                    outcome = _api_outcome(client, api_url + action.path + "/", etag)
+                    assert outcome == PAGE[step], (*where, step, outcome)
+                if PAGE[step] == "may":
+                    permitted.add(action.name)
+    assert permitted == set(workflow.actions), "never permitted in any scene"
