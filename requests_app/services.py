@@ -71,21 +71,26 @@ def _deny() -> RequestError:
 
 
 APPROVED_VERBS = {events.HEAD_APPROVED, events.LEADER_APPROVED}
+# Events that do not change what a person can do next.
+QUIET_VERBS = {events.ATTACHMENT_ADDED, events.EDITED, events.ACCESS_GRANTED, events.DEADLINE_MOVED}
 
 
 def stale_error(request) -> RequestError:
     """Explain a click that came too late: who changed the request, and when.
 
-    Reads a fresh copy rather than refresh_from_db(): django-fsm lifts the field's
-    protection class-wide while refreshing, which races with other threads."""
+    Names the last person who acted: the system's own follow-ups (the request reaching
+    the departments once the leader approved, a deadline moved) are consequences, not
+    the change the person lost to. Reads a fresh copy rather than refresh_from_db():
+    django-fsm lifts the field's protection class-wide while refreshing, which races
+    with other threads."""
     request = Request.objects.get(pk=request.pk)
-    last = (
+    history = (
         RequestEvent.objects.filter(request=request)
-        .exclude(verb__in=[events.ATTACHMENT_ADDED, events.EDITED, events.ACCESS_GRANTED])
+        .exclude(verb__in=[*QUIET_VERBS])
         .select_related("actor")
         .order_by("-at", "-pk")
-        .first()
     )
+    last = history.filter(actor__isnull=False).first() or history.first()
     state = request.get_state_display()
     if last is None:
         return RequestError(
@@ -101,6 +106,13 @@ def stale_error(request) -> RequestError:
     if last.verb in APPROVED_VERBS:
         return RequestError(
             gettext("Already approved by %(who)s at %(when)s; the request is now “%(state)s”.")
+            % params
+        )
+    if last.actor is None:
+        return RequestError(
+            gettext(
+                "This request has changed in the meantime (%(what)s, %(when)s); it is now “%(state)s”."
+            )
             % params
         )
     return RequestError(

@@ -240,3 +240,15 @@ def test_notifications_reach_head_on_submit(demo, django_capture_on_commit_callb
     notes = Notification.objects.filter(recipient=demo["mt_head"])
     assert notes.count() == 1
     assert request.number in notes.get().subject
+
+
+def test_second_level_two_click_names_the_leader_not_the_system(demo):
+    request = make_request(demo, stage="leader_review")
+    stale = Request.objects.get(pk=request.pk)
+    services.approve_request(request=request, by=demo["leader1"])
+    with pytest.raises(RequestError) as refused:
+        services.approve_request(request=stale, by=demo["leader1"])
+    message = str(refused.value)
+    assert message.startswith(f"Already approved by {demo['leader1'].name} at ")
+    assert "the system" not in message
+    assert verbs(request).count(ev.LEADER_APPROVED) == 1
