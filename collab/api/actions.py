@@ -58,7 +58,7 @@ def body_for(workflow: Workflow, step: Action):
     if not form.fields:
         return None
     fields = {name: _serializer_field(field) for name, field in form.fields.items()}
-    name = "".join(part.title() for part in [workflow.namespace, *step.name.split("-")])
+    name = "".join(part.title() for part in [workflow.key, *step.name.split("-")])
     return type(f"{name}Body", (serializers.Serializer,), fields)
 
 

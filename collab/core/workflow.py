@@ -120,7 +120,11 @@ class Workflow:
     """The steps of one kind of object, with what every edge needs to know about it.
 
     `load(user, pk)` returns the object when the person may see it (None: 404);
-    `stale(obj)` explains in the person's words why a step is no longer possible."""
+    `stale(obj)` explains in the person's words why a step is no longer possible.
+    `namespace` is the URL namespace of the app; when an app has several workflows
+    (problems and meetings), `prefix` keeps their URL names apart ("meeting_cancel")
+    and `key` names the workflow in `WORKFLOWS`; `url_base` is the path before the
+    object's id within the app's URLs ("meetings/")."""
 
     def __init__(
         self,
@@ -132,8 +136,14 @@ class Workflow:
         detail_url: Callable[[Any], str],
         template: str,
         object_name: str = "object",
+        prefix: str = "",
+        key: str = "",
+        url_base: str = "",
     ):
+        self.url_base = url_base
         self.namespace = namespace
+        self.prefix = prefix
+        self.key = key or namespace
         self.model = model
         self.load = load
         self.stale = stale
@@ -141,17 +151,19 @@ class Workflow:
         self.template = template
         self.object_name = object_name
         self.actions: dict[str, Action] = {}
-        WORKFLOWS[namespace] = self
+        if self.key in WORKFLOWS:
+            raise ValueError(f"workflow {self.key!r} declared twice")
+        WORKFLOWS[self.key] = self
 
     def action(self, **declaration) -> Action:
         action = Action(**declaration)
         if action.name in self.actions:
-            raise ValueError(f"{self.namespace}: action {action.name!r} declared twice")
+            raise ValueError(f"{self.key}: action {action.name!r} declared twice")
         self.actions[action.name] = action
         return action
 
     def url_name(self, action: Action) -> str:
-        return f"{self.namespace}:{action.name}"
+        return f"{self.namespace}:{self.prefix}{action.name}"
 
     def buttons(self, user, obj) -> list[Button]:
         """The steps this person can take now, in declaration order."""
@@ -168,7 +180,11 @@ class Workflow:
 
     def urls(self) -> list:
         return [
-            path(f"<int:pk>/{action.path}/", self.view(action), name=action.name)
+            path(
+                f"{self.url_base}<int:pk>/{action.path}/",
+                self.view(action),
+                name=self.prefix + action.name,
+            )
             for action in self.actions.values()
         ]
 
@@ -218,7 +234,7 @@ class Workflow:
                 },
             )
 
-        step.__name__ = step.__qualname__ = f"{self.namespace}_{action.method_name}"
+        step.__name__ = step.__qualname__ = f"{self.key}_{action.method_name}"
         return step
 
     def _stale(self, http_request, obj, error):
