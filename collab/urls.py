@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
-from collab.core import views as core_views
+from collab.shell import views as shell_views
 
 urlpatterns = [
-    path("", include("collab.core.urls")),
-    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("", include("collab.shell.urls")),
+    path("accounts/login/", shell_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -19,7 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("i18n/setlang/", shell_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("requests/", include("requests_app.urls")),
     path("tasks/", include("tasks_app.urls")),

@@ -8,8 +8,6 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from collab.workdays import calendar
-
 
 @dataclass(frozen=True)
 class WorkItem:
@@ -18,16 +16,12 @@ class WorkItem:
     url: str
     action: str  # translated: what the person has to do
     due: datetime | None = None
-    # Counted in working days: marked provisional when it falls in an unconfirmed year.
+    # Counted in working days: the page marks it provisional in an unconfirmed year.
     working_days: bool = False
 
     @property
     def overdue(self) -> bool:
         return self.due is not None and self.due < timezone.now()
-
-    @property
-    def provisional(self) -> bool:
-        return self.working_days and calendar.is_provisional(self.due)
 
 
 SOURCES: list = []  # callables user -> iterable[WorkItem], registered by the apps

@@ -69,7 +69,9 @@ class Action:
     not); `allowed(user, obj)` adds the state (a stale click when the role holds but
     the state moved on). `run(obj, user, data)` calls the service with the validated
     input. `form(data, files, obj=, user=)` builds the HTML form; the API reads the same
-    form unless `body` declares its own serializer; `api=False`: no API action."""
+    form unless `body` declares its own serializer; `api=False`: no API action.
+    `url_path` is the step's path under the object (default: its name); `api_url_path`
+    the API's, where it differs from the page's; `description` documents the API action."""
 
     name: str
     label: Any
@@ -86,10 +88,16 @@ class Action:
     style: str = ""
     summary: str = ""
     url_path: str = ""
+    api_url_path: str = ""
+    description: str = ""
 
     @property
     def path(self) -> str:
         return self.url_path or self.name
+
+    @property
+    def api_path(self) -> str:
+        return self.api_url_path or self.path
 
     @property
     def method_name(self) -> str:

@@ -7,7 +7,7 @@ def test_login_with_demo_password_lands_on_my_work(client, demo, demo_password):
     response = client.post(
         reverse("login"), {"username": "mt_staff", "password": demo_password}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("core:my_work")
+    assert response.redirect_chain[-1][0] == reverse("shell:my_work")
     assert "My work" in response.content.decode()
 
 

@@ -44,7 +44,7 @@ def test_request_list_filtered_queries_constant(demo, client):
 
 def test_my_work_queries_constant_for_1_and_30(demo, client):
     client.force_login(demo["te_liaison"])
-    url = reverse("core:my_work")
+    url = reverse("shell:my_work")
     add(demo, 1, "awaiting_confirmation")
     one = count(client, url)
     add(demo, 29, "awaiting_confirmation")

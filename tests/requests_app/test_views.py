@@ -234,7 +234,7 @@ def test_contact_options_lists_department_members(demo, login):
 
 def test_my_work_lists_pending_confirmation_with_due(demo, login):
     make_request(demo, stage="awaiting_confirmation", title="Needs TE")
-    response = login(demo["te_liaison"]).get(reverse("core:my_work"))
+    response = login(demo["te_liaison"]).get(reverse("shell:my_work"))
     html = response.content.decode()
     assert "Needs TE" in html and "Confirm for TE" in html
 

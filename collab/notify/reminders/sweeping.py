@@ -245,7 +245,7 @@ def _tell(reminders: list[Reminder], *, now: datetime) -> int:
         event="notify.reminder" if len(items) == 1 else "notify.reminder.digest",
         template="notify/reminder",
         context={"items": items, "count": len(items), "first": items[0]},
-        url=items[0].url if len(items) == 1 else reverse("core:my_work"),
+        url=items[0].url if len(items) == 1 else reverse("shell:my_work"),
     )
     Reminder.objects.filter(pk__in=told).update(
         sent_at=now, notification=notification[0] if notification else None

@@ -7,7 +7,7 @@ from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .inbox import inbox_for
+from collab.core.inbox import inbox_for
 
 
 class LoginView(auth_views.LoginView):
@@ -27,15 +27,7 @@ def set_language(request):
 
 @login_required
 def my_work(request):
-    return render(request, "core/my_work.html", {"items": inbox_for(request.user)})
-
-
-def coming_soon(title):
-    @login_required
-    def view(request):
-        return render(request, "core/coming_soon.html", {"title": title})
-
-    return view
+    return render(request, "shell/my_work.html", {"items": inbox_for(request.user)})
 
 
 def healthz(request):

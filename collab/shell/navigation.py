@@ -21,7 +21,7 @@ class NavEntry:
 
 
 NAVIGATION = [
-    NavEntry("my_work", _("My work"), "core:my_work", lambda u: u.is_authenticated),
+    NavEntry("my_work", _("My work"), "shell:my_work", lambda u: u.is_authenticated),
     NavEntry("requests", _("Requests"), "requests:list", lambda u: u.is_authenticated),
     NavEntry("tasks", _("Tasks"), "tasks:list", lambda u: u.is_authenticated),
     NavEntry("problems", _("Problems"), "issues:problems", lambda u: u.is_authenticated),
