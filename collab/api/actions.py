@@ -111,11 +111,12 @@ def with_actions(workflow: Workflow, *, detail_serializer):
             if step.method_name in viewset.__dict__:
                 raise TypeError(f"{viewset.__name__}.{step.method_name} is declared twice")
             body = body_for(workflow, step)
-            handler = drf_action(detail=True, methods=["post"], url_path=step.path)(
+            handler = drf_action(detail=True, methods=["post"], url_path=step.api_path)(
                 _handler(workflow, step, body)
             )
             handler = extend_schema(
                 summary=step.summary or str(step.title or step.label),
+                description=step.description or None,
                 request=body,
                 parameters=[IF_MATCH, ETAG],
                 responses={200: detail_serializer, **WRITE_ERRORS},
