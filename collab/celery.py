@@ -4,6 +4,8 @@ import os
 
 from celery import Celery
 
+from collab.schedule import BEAT_SCHEDULE
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "collab.settings.dev")
 
 app = Celery("collab")
@@ -13,8 +15,6 @@ app.autodiscover_tasks()
 
 @app.on_after_configure.connect
 def _install_schedule(sender, **kwargs):
-    from collab.schedule import BEAT_SCHEDULE
-
     sender.conf.beat_schedule = BEAT_SCHEDULE
 
 

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET
 
+from archive_app.rendering import render_template_to_pdf
+
 from . import charts, exports, items, permissions, selectors
 from .forms import PeriodForm
 
@@ -128,8 +130,6 @@ def export_xlsx(request):
 @login_required
 @require_GET
 def export_pdf(request):
-    from archive_app.rendering import render_template_to_pdf
-
     form, department, board = _board(request)
     pdf = render_template_to_pdf(
         "kpi/pdf.html",

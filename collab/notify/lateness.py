@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from collab.core.errors import DomainError
+from collab.core.inbox import WorkItem
 
 from . import dates
 from .models import LateReason
@@ -63,8 +64,6 @@ def reasons_for(refs) -> dict[str, list[LateReason]]:
 
 def work_items(user) -> list:
     """My work: every delay this person still has to explain."""
-    from collab.core.inbox import WorkItem
-
     items = []
     kind = gettext("Delay")
     for reason in owed_by(user).order_by("due_at", "pk"):

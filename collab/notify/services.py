@@ -1,13 +1,12 @@
 """Every write of the notification system: `notify` for the other apps, reading marks and
-preferences for people, and the delivery of one notification on one outside channel."""
+preferences for people. Sending on e-mail and chat lives in `delivery`."""
 
-import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
@@ -15,19 +14,39 @@ from django.utils.translation import gettext
 
 from collab.core.errors import DomainError
 
-from . import channels, dates
+from . import dates
+from .delivery import (
+    MAX_DELIVERY_ATTEMPTS,
+    TransientDeliveryError,
+    deliver,
+    queue_deliveries,
+    retry_delay,
+    retry_deliveries,
+)
 from .models import (
     Channel,
     ChatWebhook,
     Delivery,
-    DeliveryStatus,
     Notification,
     NotificationPreference,
 )
+from .selectors import notifications_for
 
-logger = logging.getLogger(__name__)
-
-MAX_DELIVERY_ATTEMPTS = 6
+__all__ = [
+    "MAX_DELIVERY_ATTEMPTS",
+    "NotifyError",
+    "TransientDeliveryError",
+    "active_users",
+    "deliver",
+    "mark_all_read",
+    "mark_read",
+    "notify",
+    "preferences_of",
+    "queue_deliveries",
+    "retry_deliveries",
+    "retry_delay",
+    "set_preferences",
+]
 
 
 class NotifyError(DomainError):
@@ -145,132 +164,10 @@ def _plan_deliveries(notifications, *, now: datetime) -> list[Delivery]:
     return planned
 
 
-def queue_deliveries(delivery_ids) -> None:
-    """Hand deliveries to the worker. A broker that is down must not break the action that
-    notified: the rows stay pending and `retry_deliveries` picks them up later."""
-    from kombu.exceptions import KombuError
-
-    from .tasks import deliver
-
-    for delivery_id in delivery_ids:
-        try:
-            deliver.delay(delivery_id=delivery_id)
-        except (KombuError, OSError):
-            logger.exception(
-                "Could not queue delivery %s; the retry sweep will send it", delivery_id
-            )
-
-
-# --- delivering one notification on one channel ----------------------------------------
-
-
-class TransientDeliveryError(Exception):
-    def __init__(self, message: str, *, attempts: int):
-        super().__init__(message)
-        self.attempts = attempts
-
-
-def retry_delay(attempts: int) -> int:
-    """Seconds before the next try: 1, 2, 4, 8, 16 minutes."""
-    return 60 * 2 ** max(0, attempts - 1)
-
-
-def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Send one delivery once. Returns "sent", "failed", "skipped" (someone else holds or
-    finished it, or it is gone); raises TransientDeliveryError when a retry may help."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
-    claimed = (
-        Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
-        return "skipped"
-    delivery = Delivery.objects.select_related(
-        "notification", "notification__recipient", "webhook"
-    ).get(pk=delivery_id)
-    notification = delivery.notification
-    try:
-        _send(delivery, notification)
-    except channels.ChannelError as error:
-        gave_up = not error.transient or delivery.attempts >= MAX_DELIVERY_ATTEMPTS
-        Delivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-            claimed_at=None,
-            last_error=str(error)[:2000],
-            next_attempt_at=None
-            if gave_up
-            else now + timedelta(seconds=retry_delay(delivery.attempts)),
-        )
-        if gave_up:
-            logger.warning("Delivery %s failed for good: %s", delivery_id, error)
-            return "failed"
-        raise TransientDeliveryError(str(error), attempts=delivery.attempts) from None
-    Delivery.objects.filter(pk=delivery_id).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
-
-
-def _send(delivery: Delivery, notification: Notification) -> None:
-    recipient = notification.recipient
-    link = (
-        f"{settings.SITE_URL}{notification.url}"
-        if notification.url.startswith("/")
-        else notification.url
-    )
-    if delivery.channel == Channel.EMAIL:
-        if not recipient.email:
-            raise channels.ChannelError("the person has no e-mail address", transient=False)
-        body = f"{notification.body}\n\n{link}" if link else notification.body
-        channels.send_email(
-            to=recipient.email, subject=notification.subject, body=body, html=notification.body_html
-        )
-        return
-    robot = delivery.webhook
-    if robot is None or not robot.is_active:
-        raise channels.ChannelError("the chat robot was removed or switched off", transient=False)
-    subject = notification.subject
-    if robot.department_id:
-        with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
-            subject = gettext("To %(name)s: %(subject)s") % {
-                "name": recipient.name,
-                "subject": notification.subject,
-            }
-    channels.post_webhook(
-        platform=robot.platform,
-        url=robot.url,
-        secret=robot.secret,
-        text=channels.chat_text(subject=subject, body=notification.body, link=link),
-    )
-
-
-def retry_deliveries(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Re-queue pending deliveries whose retry time has come, whose queueing failed, or
-    whose worker died holding them. `deliver` claims again, so a duplicate is harmless."""
-    now = now or timezone.now()
-    stale = now - timedelta(seconds=settings.NOTIFY_CLAIM_TIMEOUT_SECONDS)
-    ids = list(
-        Delivery.objects.filter(status=DeliveryStatus.PENDING)
-        .filter(
-            Q(claimed_at__isnull=True, next_attempt_at__lte=now)
-            | Q(claimed_at__isnull=True, next_attempt_at__isnull=True, created_at__lt=stale)
-            | Q(claimed_at__lt=stale)
-        )
-        .order_by("pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    queue_deliveries(ids)
-    return len(ids)
-
-
 # --- reading marks and preferences -------------------------------------------------------
 
 
 def mark_read(*, user, notification_id: int, now: datetime | None = None) -> Notification:
-    from .selectors import notifications_for
-
     notification = notifications_for(user).filter(pk=notification_id).first()
     if notification is None:
         raise NotifyError(gettext("This notification does not exist or is not yours."))
@@ -281,8 +178,6 @@ def mark_read(*, user, notification_id: int, now: datetime | None = None) -> Not
 
 
 def mark_all_read(*, user, now: datetime | None = None) -> int:
-    from .selectors import notifications_for
-
     return (
         notifications_for(user).filter(read_at__isnull=True).update(read_at=now or timezone.now())
     )

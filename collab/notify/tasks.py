@@ -1,41 +1,34 @@
-"""Thin Celery tasks: ids in, a service call, quiet when the row is gone."""
+"""Thin Celery tasks: ids in, a service call, quiet when the row is gone.
+
+The two tasks the code queues itself live next to their work, below the modules that
+queue them: `deliver` in `delivery` (queued by `services.notify`) and `send_reminders`
+in `reminders.sweeping` (queued by the sweep). They are re-exported here, with the
+periodic tasks of `collab.schedule`."""
 
 from celery import shared_task
 
-from . import hooks, reminders, services
+from . import delivery, hooks, reminders
+from .delivery import send_delivery as deliver
+from .reminders.sweeping import send_reminders
 
-
-@shared_task(
-    name="collab.notify.tasks.deliver",
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    max_retries=services.MAX_DELIVERY_ATTEMPTS,
-)
-def deliver(self, *, delivery_id: int) -> str:
-    try:
-        return services.deliver(delivery_id=delivery_id)
-    except services.TransientDeliveryError as error:
-        if self.request.is_eager:
-            # Inline (tests, benchmarks): the retry sweep tries again later instead of
-            # blocking the caller through the back-off.
-            return "retry"
-        raise self.retry(countdown=services.retry_delay(error.attempts), exc=error) from None
+__all__ = [
+    "daily_progress",
+    "deliver",
+    "retry_deliveries",
+    "send_reminders",
+    "sweep_reminders",
+    "working_morning",
+]
 
 
 @shared_task(name="collab.notify.tasks.retry_deliveries", acks_late=True)
 def retry_deliveries() -> int:
-    return services.retry_deliveries()
+    return delivery.retry_deliveries()
 
 
 @shared_task(name="collab.notify.tasks.sweep_reminders", acks_late=True, reject_on_worker_lost=True)
 def sweep_reminders() -> int:
     return reminders.sweep()
-
-
-@shared_task(name="collab.notify.tasks.send_reminders", acks_late=True, reject_on_worker_lost=True)
-def send_reminders(*, reminder_ids: list[int]) -> int:
-    return reminders.send(reminder_ids=reminder_ids)
 
 
 @shared_task(name="collab.notify.tasks.daily_progress", acks_late=True)

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from .models import CalendarDay, CalendarYear, OfficeHours
+
 CACHE_SECONDS = 60
 
 
@@ -66,8 +68,6 @@ _cached: _Calendar | None = None
 
 
 def _load() -> _Calendar:
-    from .models import CalendarDay, CalendarYear, OfficeHours
-
     hours = OfficeHours.objects.filter(pk=1).first() or OfficeHours()
     return _Calendar(
         years=frozenset(CalendarYear.objects.values_list("year", flat=True)),

@@ -9,6 +9,8 @@ from django.core.checks import Warning, register
 from django.db import DatabaseError
 from django.utils import timezone
 
+from .models import CalendarYear
+
 # From this day of the year on, next year's calendar is asked for.
 REMIND_FROM = (11, 1)
 
@@ -16,8 +18,6 @@ REMIND_FROM = (11, 1)
 def years_to_confirm(today: date | None = None) -> list[int]:
     """Years an administrator should confirm now: this year, and next year from
     1 November, when they are still provisional."""
-    from .models import CalendarYear
-
     today = today or timezone.localdate()
     wanted = {today.year}
     if (today.month, today.day) >= REMIND_FROM:

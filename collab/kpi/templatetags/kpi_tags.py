@@ -2,6 +2,8 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from ..selectors import score
+
 register = template.Library()
 
 
@@ -26,6 +28,4 @@ def kpi_link(links, metric, period, code, value, suffix=""):
 
 @register.filter
 def kpi_score(figures):
-    from ..selectors import score
-
     return score(figures)

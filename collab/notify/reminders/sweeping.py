@@ -1,17 +1,20 @@
 """The engine: claim what is due in batches (SKIP LOCKED, stale claims taken back), queue
-one send per person after commit, and send exactly once — one notification or digest
+one send per person after commit (the `send_reminders` task, here so that the sweep
+queues it without importing `collab.notify.tasks`), and send exactly once — one notification or digest
 per person, escalation actions, requests for the reasons of delays."""
 
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from kombu.exceptions import KombuError
 
 from collab.workdays import calendar
 
@@ -81,16 +84,17 @@ def sweep(*, now: datetime | None = None, batch: int = SWEEP_BATCH) -> int:
 
 
 def _queue_sends(groups: list[list[int]]) -> None:
-    from kombu.exceptions import KombuError
-
-    from ..tasks import send_reminders
-
     for ids in groups:
         try:
             send_reminders.delay(reminder_ids=ids)
         except (KombuError, OSError):
             # The claims go stale and the next sweeps take them back.
             logger.exception("Could not queue %d reminders", len(ids))
+
+
+@shared_task(name="collab.notify.tasks.send_reminders", acks_late=True, reject_on_worker_lost=True)
+def send_reminders(*, reminder_ids: list[int]) -> int:
+    return send(reminder_ids=reminder_ids)
 
 
 def send(*, reminder_ids, now: datetime | None = None) -> int:

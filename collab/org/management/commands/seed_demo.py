@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from collab.core.demo import seed_domain
 from collab.org.demo import DEMO_PASSWORD, seed_organisation
 
 
@@ -13,8 +14,6 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password and only runs with DEBUG on."
             )
         users = seed_organisation()
-        from collab.core.demo import seed_domain
-
         seed_domain(users)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready: {len(users)} people, password {DEMO_PASSWORD!r}.")
