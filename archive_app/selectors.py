@@ -8,17 +8,20 @@ thing and a snapshot can travel to the worker."""
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.inbox import WorkItem
 from collab.notify import lateness
+from collab.org.roles import roles_of
 from collab.workdays import calendar
 from requests_app.models import Clarification, Request, RequestDepartment, State
 from requests_app.models.choices import OPEN_STATES
 from requests_app.presenters import next_steps
 from requests_app.selectors import visible_requests
 
-from . import sources
+from . import permissions, sources
 from .models import ArchiveRecord, CompletionReport, ReportState
 
 LEDGER_STATES = [s for s in State if s != State.DRAFT]
@@ -284,11 +287,6 @@ def archive_record_for(user, pk: int) -> ArchiveRecord | None:
 
 def work_items(user) -> list:
     """Completion reports waiting on this person: to draft, or to approve."""
-    from django.urls import reverse
-
-    from collab.core.inbox import WorkItem
-    from collab.org.roles import roles_of
-
     if not user.is_authenticated:
         return []
     roles = roles_of(user)
@@ -303,8 +301,6 @@ def work_items(user) -> list:
     if not (roles.headed or roles.liaison_for):
         waiting = waiting.filter(departments__contact=user).distinct()
     for obj in waiting:
-        from . import permissions
-
         report = getattr(obj, "completion_report", None)
         url = reverse("archive:report", args=[obj.pk])
         title = f"{obj.number} {obj.title}"

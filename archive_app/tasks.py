@@ -5,7 +5,7 @@ runs daily from the beat schedule (collab/schedule.py)."""
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import jobs
 
 
 @shared_task(
@@ -15,9 +15,9 @@ from . import services
     acks_late=True,
 )
 def render_document(*, document_id: int) -> None:
-    services.render_document(document_id=document_id)
+    jobs.render_document(document_id=document_id)
 
 
 @shared_task(name="archive_app.tasks.clean_document_cache", acks_late=True)
 def clean_document_cache() -> int:
-    return services.clean_document_cache()
+    return jobs.clean_document_cache()

@@ -3,14 +3,12 @@ and deletion after retention. One transaction each; Celery work and notification
 queued after commit."""
 
 from ..dossier import build_snapshot
+from ..jobs import CLEANUP_BATCH, clean_document_cache, render_document
 from .archiving import archive, delete_archived, search_text_for
 from .common import REPORT_FIELDS
 from .generation import (
-    CLEANUP_BATCH,
     LAYOUT_VERSION,
-    clean_document_cache,
     document_key,
-    render_document,
     request_document,
     request_dossier,
     request_ledger,

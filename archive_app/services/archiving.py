@@ -9,8 +9,10 @@ from django.utils.translation import gettext
 from requests_app import services as request_services
 
 from .. import permissions
+from ..deletion import delete_request_tree, remove_files
 from ..dossier import build_snapshot
 from ..errors import ArchiveError
+from ..guards import deletion_allowed
 from ..models import ArchiveDeletion, ArchiveRecord
 from .common import REPORT_FIELDS, notify
 from .generation import request_dossier
@@ -96,9 +98,6 @@ def delete_archived(*, record, by, reason: str) -> ArchiveDeletion:
         )
     if not reason.strip():
         raise ArchiveError(gettext("Say why the entry is deleted."), field="reason")
-    from ..deletion import delete_request_tree, remove_files
-    from ..guards import deletion_allowed
-
     with transaction.atomic():
         record = (
             ArchiveRecord.objects.select_for_update(of=("self",))
