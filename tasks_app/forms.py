@@ -125,7 +125,8 @@ class DeliverForm(forms.Form):
         help_text=_("One web address per line (http:// or https://)."),
     )
 
-    def link_list(self) -> list[str]:
+    def clean_links(self) -> list[str]:
+        """One link per line, as the service takes them."""
         return [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
 
 

@@ -4,19 +4,18 @@ task without further queries per row."""
 from django.utils import timezone
 
 from . import permissions, selectors
+from .actions import workflow
 from .forms import ProgressForm
 
 
 def detail_context(user, task) -> dict:
     request = task.request
+    steps = workflow.buttons(user, task)
+    # Progress is posted from the form in the page's progress log, not from a button.
+    buttons = [button for button in steps if button.name != "progress"]
     can = {
         "edit": permissions.can_edit(user, task),
-        "cancel": permissions.can_cancel(user, task),
-        "start": permissions.can_start(user, task),
-        "resume": permissions.can_resume(user, task),
-        "progress": permissions.can_post_progress(user, task),
-        "deliver": permissions.can_deliver(user, task),
-        "decide": permissions.can_decide(user, task),
+        "progress": any(button.name == "progress" for button in steps),
     }
     rounds = list(task.rounds.all())
     progress = list(task.progress.all())
@@ -31,7 +30,8 @@ def detail_context(user, task) -> dict:
         "pending_round": next((r for r in rounds if r.is_pending), None),
         "events": list(task.events.all()),
         "can": can,
-        "any_action": any(can.values()),
+        "buttons": buttons,
+        "any_action": bool(steps) or can["edit"],
         "progress_form": ProgressForm() if can["progress"] else None,
         "posted_today": any(e.author_id == user.pk and e.date == today for e in progress),
     }

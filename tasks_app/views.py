@@ -1,6 +1,9 @@
 """Thin views: parse, call a service or selector, render. Tasks a person may not see are
 404, including every action URL and every file; visible tasks whose action belongs to
-someone else are 403; a click that came too late is explained as a message."""
+someone else are 403; a click that came too late is explained as a message.
+
+The steps of a task (start, deliver, accept…) are declared in `actions.py`; their views
+are generated from the declaration."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,18 +22,7 @@ from requests_app.selectors import visible_requests
 
 from . import permissions, selectors, services
 from .errors import TaskError
-from .forms import (
-    AcceptForm,
-    CancelForm,
-    CommentForm,
-    ConfirmForm,
-    DeliverForm,
-    FilterForm,
-    ProgressForm,
-    RatingForm,
-    RejectForm,
-    TaskForm,
-)
+from .forms import FilterForm, RatingForm, TaskForm
 from .models import DeliverableKind, DepartmentRating
 from .presenters import detail_context
 
@@ -234,176 +226,6 @@ def task_edit(request, pk):
 def task_detail(request, pk):
     task = _task(request.user, pk, for_page=True)
     return render(request, "tasks_app/detail.html", detail_context(request.user, task))
-
-
-def _action(
-    request, pk, *, role, allowed, run, form_class, title, button, template="tasks_app/action.html"
-):
-    """GET shows the form or confirmation; POST runs the service."""
-    task = _task(request.user, pk)
-    if not role(request.user, task):
-        raise PermissionDenied
-    if not allowed(request.user, task):
-        return _stale(request, task, services.stale_error(task))
-    bound = request.method == "POST"
-    form = form_class(request.POST if bound else None, request.FILES if bound else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(task, form)
-        except TaskError as error:
-            if not _form_error(form, error):
-                return _stale(request, task, error)
-        else:
-            return redirect(_detail(task))
-    return render(request, template, {"task": task, "form": form, "title": title, "button": button})
-
-
-@login_required
-def task_start(request, pk):
-    def run(task, form):
-        services.start_task(task=task, by=request.user)
-        messages.success(request, gettext("Task started."))
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_owner,
-        allowed=permissions.can_start,
-        run=run,
-        form_class=ConfirmForm,
-        title=gettext("Start the task"),
-        button=gettext("Start"),
-    )
-
-
-@login_required
-def task_resume(request, pk):
-    def run(task, form):
-        services.resume_task(task=task, by=request.user, comment=form.cleaned_data["comment"])
-        messages.success(request, gettext("Back in progress."))
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_owner,
-        allowed=permissions.can_resume,
-        run=run,
-        form_class=CommentForm,
-        title=gettext("Resume work on the required changes"),
-        button=gettext("Resume work"),
-    )
-
-
-@login_required
-def task_progress(request, pk):
-    def run(task, form):
-        data = form.cleaned_data
-        services.post_progress(
-            task=task,
-            by=request.user,
-            text=data["text"],
-            percent=data["percent"],
-            files=data["files"],
-        )
-        messages.success(request, gettext("Progress posted."))
-
-    return _action(
-        request,
-        pk,
-        role=permissions.may_post_progress,
-        allowed=permissions.can_post_progress,
-        run=run,
-        form_class=ProgressForm,
-        title=gettext("Post progress"),
-        button=gettext("Post"),
-    )
-
-
-@login_required
-def task_deliver(request, pk):
-    def run(task, form):
-        services.deliver_task(
-            task=task,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            files=form.cleaned_data["files"],
-            links=form.link_list(),
-        )
-        messages.success(request, gettext("Delivered. The requester has been told."))
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_owner,
-        allowed=permissions.can_deliver,
-        run=run,
-        form_class=DeliverForm,
-        title=gettext("Deliver"),
-        button=gettext("Deliver"),
-    )
-
-
-def _requester_side(user, task):
-    return permissions.is_requester_side(user, task.request)
-
-
-@login_required
-def task_accept(request, pk):
-    def run(task, form):
-        services.accept_task(task=task, by=request.user, comment=form.cleaned_data["comment"])
-        messages.success(request, gettext("Delivery accepted."))
-
-    return _action(
-        request,
-        pk,
-        role=_requester_side,
-        allowed=permissions.can_decide,
-        run=run,
-        form_class=AcceptForm,
-        title=gettext("Accept the delivery"),
-        button=gettext("Accept and sign"),
-    )
-
-
-@login_required
-def task_reject(request, pk):
-    def run(task, form):
-        services.reject_task(
-            task=task,
-            by=request.user,
-            changes=form.cleaned_data["changes"],
-            new_deadline=form.cleaned_data["new_deadline"],
-        )
-        messages.success(request, gettext("Sent back to the owner with the required changes."))
-
-    return _action(
-        request,
-        pk,
-        role=_requester_side,
-        allowed=permissions.can_decide,
-        run=run,
-        form_class=RejectForm,
-        title=gettext("Ask for changes"),
-        button=gettext("Send back for rework"),
-    )
-
-
-@login_required
-def task_cancel(request, pk):
-    def run(task, form):
-        services.cancel_task(task=task, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, gettext("Task cancelled."))
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_task_head,
-        allowed=permissions.can_cancel,
-        run=run,
-        form_class=CancelForm,
-        title=gettext("Cancel the task"),
-        button=gettext("Cancel the task"),
-    )
 
 
 # --- rating --------------------------------------------------------------------------

@@ -9,18 +9,22 @@ The API calls run inside a savepoint that is rolled back, so that a step without
 cannot change the object for the next person asked."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from collab.core.workflow import WORKFLOWS
 from requests_app import services as request_services
+from tasks_app import services as task_services
 
 from ..requests_app.factories import make_request
+from ..tasks_app.factories import confirmed_request, delivered_task, make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +56,29 @@ def _requests(demo):
         )
 
 
+def _tasks(demo):
+    # The requester's side is MT, the task is TE's (owned by te_staff), PD helps.
+    request = confirmed_request(demo, to=("TE",))
+    yield "todo", make_task(demo, request, name="Plan", collaborators=["pd_staff"])
+    started = make_task(demo, request, name="Build", collaborators=["pd_staff"])
+    task_services.start_task(task=started, by=demo["te_staff"])
+    yield "in_progress", started
+    yield "delivered", delivered_task(demo, request, name="Ship")
+    rework = delivered_task(demo, request, name="Polish", collaborators=["pd_staff"])
+    task_services.reject_task(
+        task=rework,
+        by=demo["mt_staff"],
+        changes="Larger buttons.",
+        new_deadline=timezone.localdate() + timedelta(days=5),
+    )
+    yield "rework", rework
+    secret = confirmed_request(demo, to=("TE",), confidential=True, title="Pricing")
+    secret_started = make_task(demo, secret, name="Draft", collaborators=["pd_staff"])
+    task_services.start_task(task=secret_started, by=demo["te_staff"])
+    yield "confidential in_progress", secret_started
+    yield "confidential delivered", delivered_task(demo, secret, name="Review")
+
+
 # How to build the objects of each workflow, where its page and API live, and who reads them all. A new
 # workflow fails `test_every_workflow_has_a_scene` until it is added here.
 SCENES = {
@@ -60,6 +87,12 @@ SCENES = {
         "page": "/requests/{pk}/",
         "api": "/api/v1/requests/{pk}/",
         "reader": "mt_staff",  # sees every one of them, to read the current ETag
+    },
+    "tasks": {
+        "objects": _tasks,
+        "page": "/tasks/{pk}/",
+        "api": "/api/v1/tasks/{pk}/",
+        "reader": "mt_staff",
     },
 }
 
@@ -95,6 +128,7 @@ def _api_outcome(client, url, etag) -> str:
 
 @pytest.mark.parametrize("namespace", sorted(SCENES))
 def test_every_action_agrees_on_page_html_step_and_api(demo, namespace):
+    assert get_resolver().url_patterns  # declared on import of the URLs, whichever test runs first
     workflow, scene = WORKFLOWS[namespace], SCENES[namespace]
     permitted = set()
     for label, obj in scene["objects"](demo):

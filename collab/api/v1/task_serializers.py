@@ -192,33 +192,6 @@ class TaskUpdateSerializer(TaskWriteSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CommentBody(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ProgressBody(serializers.Serializer):
-    text = serializers.CharField(help_text="What was done today.")
-    percent = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
-
-
-class DeliverBody(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    links = serializers.ListField(
-        child=serializers.CharField(max_length=500),
-        max_length=20,
-        help_text="Links to the deliverables (files are handed in on the task's page).",
-    )
-
-
-class RejectBody(serializers.Serializer):
-    changes = serializers.CharField(help_text="What has to change.")
-    new_deadline = serializers.DateField()
-
-
-class CancelBody(serializers.Serializer):
-    reason = serializers.CharField()
-
-
 class RatingBody(serializers.Serializer):
     department = serializers.CharField(help_text="Code of the addressed department rated.")
     speed = serializers.IntegerField(min_value=1, max_value=5)
