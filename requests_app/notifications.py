@@ -1,47 +1,25 @@
-"""Hand-off to the notification centre, always after the transaction commits."""
+"""What a request's notifications say and where they link; handed over after commit to
+the people who may see the request (a confidential one reaches only those named)."""
 
-from django.db import transaction
 from django.urls import reverse
 
+from collab.notify.handoff import notify_on_commit
 
-def _ids(recipients) -> list[int]:
-    ids = []
-    for r in recipients:
-        pk = getattr(r, "pk", r)
-        if pk is not None and pk not in ids:
-            ids.append(pk)
-    return ids
+from .selectors import visible_requests
 
 
 def queue_notification(*, request, recipients, event, template, extra=None) -> None:
-    ids = _ids(recipients)
-    if not ids:
-        return
-    context = {
-        "number": request.number or "",
-        "title": request.title,
-        "requester": request.requester.name,
-        **(extra or {}),
-    }
-    url = reverse("requests:detail", args=[request.pk])
-    request_pk = request.pk
-
-    def send():
-        from django.contrib.auth import get_user_model
-
-        from collab.notify.services import notify
-
-        from .selectors import visible_requests
-
-        # A confidential request reaches only the people named on it: a department's
-        # liaison or head who is not named is not told either.
-        users = get_user_model().objects.filter(pk__in=ids, is_active=True)
-        notify(
-            recipients=[u for u in users if visible_requests(u).filter(pk=request_pk).exists()],
-            event=event,
-            template=template,
-            context=context,
-            url=url,
-        )
-
-    transaction.on_commit(send)
+    notify_on_commit(
+        recipients=recipients,
+        event=event,
+        template=template,
+        context={
+            "number": request.number or "",
+            "title": request.title,
+            "requester": request.requester.name,
+            **(extra or {}),
+        },
+        url=reverse("requests:detail", args=[request.pk]),
+        visible=visible_requests,
+        pk=request.pk,
+    )

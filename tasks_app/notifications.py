@@ -1,16 +1,12 @@
-"""Hand-off to the notification centre, always after the transaction commits."""
+"""What a task's notifications say and where they link; handed over after commit to the
+people who may see the task (or, for news about the request's tasks, the request)."""
 
-from django.db import transaction
 from django.urls import reverse
 
+from collab.notify.handoff import notify_on_commit
+from requests_app.selectors import visible_requests
 
-def _ids(recipients) -> list[int]:
-    ids = []
-    for r in recipients:
-        pk = getattr(r, "pk", r)
-        if pk is not None and pk not in ids:
-            ids.append(pk)
-    return ids
+from .selectors import visible_tasks
 
 
 def queue_notification(
@@ -18,32 +14,24 @@ def queue_notification(
 ) -> None:
     """Tell `recipients` (users or ids; `exclude` is the person acting) after commit.
     Links to the task, or to the request's task panel when there is no one task."""
-    ids = [pk for pk in _ids(recipients) if pk != getattr(exclude, "pk", exclude)]
-    if not ids:
-        return
-    context = {
-        "number": task.number if task else "",
-        "name": task.name if task else "",
-        "request_number": request.number or "",
-        "request_title": request.title,
-        **(extra or {}),
-    }
     if task is not None:
-        url = reverse("tasks:detail", args=[task.pk])
+        url, visible, pk = reverse("tasks:detail", args=[task.pk]), visible_tasks, task.pk
     else:
         url = reverse("requests:detail", args=[request.pk]) + "#tasks"
-
-    def send():
-        from django.contrib.auth import get_user_model
-
-        from collab.notify.services import notify
-
-        notify(
-            recipients=list(get_user_model().objects.filter(pk__in=ids, is_active=True)),
-            event=event,
-            template=template,
-            context=context,
-            url=url,
-        )
-
-    transaction.on_commit(send)
+        visible, pk = visible_requests, request.pk
+    notify_on_commit(
+        recipients=recipients,
+        exclude=exclude,
+        event=event,
+        template=template,
+        context={
+            "number": task.number if task else "",
+            "name": task.name if task else "",
+            "request_number": request.number or "",
+            "request_title": request.title,
+            **(extra or {}),
+        },
+        url=url,
+        visible=visible,
+        pk=pk,
+    )

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collab.notify.handoff import notify_on_commit
 from collab.notify.reminders import cancel_reminders, schedule_deadline, schedule_reminder
 from collab.workdays import calendar
 from requests_app.selectors import visible_requests
@@ -39,14 +40,13 @@ from ..models.choices import (
     WEEKLY_MAX_MINUTES,
 )
 from ..reminders import ACTION_KIND, ANNOUNCE_KIND, MINUTES_KIND
-from ..selectors import proposed_agenda, visible_problems
+from ..selectors import proposed_agenda, visible_meetings, visible_problems
 from .common import (
     add_working_days,
     deny,
     end_of_office_day,
     log_meeting,
     log_problem,
-    queue_notification,
     secretaries,
 )
 
@@ -116,7 +116,7 @@ def _fire_and_save(meeting, method_name: str) -> None:
 
 
 def _tell(meeting, recipients, *, event, template, **extra) -> None:
-    queue_notification(
+    notify_on_commit(
         recipients=recipients,
         event=event,
         template=f"issues_app/notify/{template}",
@@ -128,6 +128,8 @@ def _tell(meeting, recipients, *, event, template, **extra) -> None:
             **extra,
         },
         url=meeting_url(meeting),
+        visible=visible_meetings,
+        pk=meeting.pk,
     )
 
 
