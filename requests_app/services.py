@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from guardian.shortcuts import assign_perm
 
+from collab.core import workflow
 from collab.core.files import upload_error
 from collab.workdays.calendar import add_working_days
 
@@ -127,15 +127,13 @@ def stale_error(request) -> RequestError:
 def _fire(request, method_name: str, **kwargs):
     """Run one transition and save it; a stale state or a concurrent save becomes a
     RequestError saying who got there first."""
-    method = getattr(request, method_name)
-    try:
-        method(**kwargs)
-        request.state_changed_at = timezone.now()
-        # A savepoint of its own, so the explanation can still be read afterwards.
-        with transaction.atomic():
-            request.save()
-    except (TransitionNotAllowed, ConcurrentTransition):
-        raise stale_error(request) from None
+    workflow.fire(
+        request,
+        method_name,
+        stale=stale_error,
+        then={"state_changed_at": timezone.now()},
+        **kwargs,
+    )
 
 
 def _detail_url(request) -> str:
@@ -310,11 +308,7 @@ def update_request(
         ]
         for name in changed:
             setattr(request, name, fields[name])
-        try:
-            with transaction.atomic():
-                request.save()
-        except ConcurrentTransition:
-            raise stale_error(request) from None
+        workflow.save(request, stale=stale_error)
         _set_departments(request, departments)
         _set_milestones(request, milestones)
         _store_attachments(request, files, by)
@@ -519,7 +513,7 @@ def withdraw_request(*, request, by, comment="", now=None) -> Request:
 
 def _locked(request) -> Request:
     """Department answers are decided together ("all confirmed?"); serialise them."""
-    return Request.objects.select_for_update().get(pk=request.pk)
+    return workflow.lock(Request, request.pk)
 
 
 def acknowledged_error(request_department) -> RequestError | None:

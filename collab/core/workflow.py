@@ -253,23 +253,46 @@ class Workflow:
 # --- the service side ---------------------------------------------------------------------
 
 
-def lock(model, pk, *, related=()):
+def lock(model, pk, *, related=(), prefetch=()):
     """The row re-read under a lock, so that a decision is taken on what is stored and
     the version checked is the version written over. Only the row itself is locked
     (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join)."""
     qs = model.objects.select_for_update(of=("self",))
     if related:
         qs = qs.select_related(*related)
+    if prefetch:
+        qs = qs.prefetch_related(*prefetch)
     return qs.get(pk=pk)
 
 
-def fire(obj, transition: str, *, stale: Callable[[Any], DomainError], **kwargs) -> None:
-    """Run one state-machine transition and save it. A state that moved on, or a
-    concurrent save of the same row, becomes the person's explanation from `stale`.
-    The save has a savepoint of its own so the explanation can still be read."""
+def save(obj, *, stale: Callable[[Any], DomainError]) -> None:
+    """Save a row whose state may have been changed by someone else since it was read:
+    the concurrent change becomes the person's explanation from `stale`. A savepoint of
+    its own, so the explanation can still be read in the same transaction."""
     try:
-        getattr(obj, transition)(**kwargs)
         with transaction.atomic():
             obj.save()
-    except (TransitionNotAllowed, ConcurrentTransition):
+    except ConcurrentTransition:
         raise stale(obj) from None
+
+
+def fire(
+    obj,
+    transition: str,
+    *,
+    stale: Callable[[Any], DomainError],
+    then: dict | None = None,
+    commit: bool = True,
+    **kwargs,
+) -> None:
+    """Run one state-machine transition and save it (`commit=False`: the caller sets
+    more fields and calls `save`). `then` sets fields once the transition passed. A
+    state that moved on, or a concurrent save, becomes the explanation from `stale`."""
+    try:
+        getattr(obj, transition)(**kwargs)
+    except TransitionNotAllowed:
+        raise stale(obj) from None
+    for name, value in (then or {}).items():
+        setattr(obj, name, value)
+    if commit:
+        save(obj, stale=stale)

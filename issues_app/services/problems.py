@@ -6,11 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from collab.core import workflow
+from collab.notify.handoff import notify_on_commit
 
 from ..errors import IssueError
 from ..models import Grade, Problem, ProblemEvent, ProblemState, events
-from .common import deny, queue_notification
+from ..selectors import visible_problems
+from .common import deny
 
 QUIET_VERBS = [events.PROBLEM_ATTACHMENT, events.PROBLEM_ON_AGENDA]
 
@@ -51,10 +54,8 @@ def stale_error(problem) -> IssueError:
 
 def locked_problem(problem) -> Problem:
     """The problem re-read under a row lock: decisions are taken on what is stored."""
-    return (
-        Problem.objects.select_for_update(of=("self",))
-        .select_related("request__requesting_department", "owner", "reporter")
-        .get(pk=problem.pk)
+    return workflow.lock(
+        Problem, problem.pk, related=("request__requesting_department", "owner", "reporter")
     )
 
 
@@ -64,17 +65,12 @@ def check_allowed(allowed: bool, role: bool, problem) -> None:
 
 
 def fire(problem, method_name: str) -> None:
-    try:
-        getattr(problem, method_name)()
-    except TransitionNotAllowed:
-        raise stale_error(problem) from None
+    """The transition only: the caller sets the step's fields, then `save_problem`."""
+    workflow.fire(problem, method_name, stale=stale_error, commit=False)
 
 
 def save_problem(problem) -> None:
-    try:
-        problem.save()
-    except ConcurrentTransition:
-        raise stale_error(problem) from None
+    workflow.save(problem, stale=stale_error)
 
 
 def _context(problem, **extra) -> dict:
@@ -89,13 +85,14 @@ def _context(problem, **extra) -> dict:
 
 
 def tell(problem, recipients, *, event, template, **extra) -> None:
-    queue_notification(
+    notify_on_commit(
         recipients=recipients,
         event=event,
         template=f"issues_app/notify/{template}",
         context=_context(problem, **extra),
         url=problem_url(problem),
-        problem_id=problem.pk,
+        visible=visible_problems,
+        pk=problem.pk,
     )
 
 

@@ -6,8 +6,8 @@ from pathlib import PurePath
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collab.core import workflow
 from collab.core.files import upload_error
 from requests_app.models import State as RequestState
 
@@ -88,27 +88,20 @@ def stale_error(task) -> TaskError:
 def locked_task(task) -> Task:
     """The current row, locked for the rest of the transaction, with what the
     permission predicates read."""
-    return (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("request__requester", "department", "owner")
-        .prefetch_related("collaborators")
-        .get(pk=task.pk)
+    return workflow.lock(
+        Task,
+        task.pk,
+        related=("request__requester", "department", "owner"),
+        prefetch=("collaborators",),
     )
 
 
 def fire(task, method_name: str) -> None:
-    try:
-        getattr(task, method_name)()
-        task.save()
-    except (TransitionNotAllowed, ConcurrentTransition):
-        raise stale_error(task) from None
+    workflow.fire(task, method_name, stale=stale_error)
 
 
 def save_task(task) -> None:
-    try:
-        task.save()
-    except ConcurrentTransition:
-        raise stale_error(task) from None
+    workflow.save(task, stale=stale_error)
 
 
 def validate_upload(upload, *, field: str) -> None:
