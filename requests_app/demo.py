@@ -4,6 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from collab.org.models import Department
+
+from . import services
 from .models import Answer, Request
 
 DEMO = [
@@ -17,10 +20,6 @@ DEMO = [
 
 
 def seed_requests(users) -> None:
-    from collab.org.models import Department
-
-    from . import services
-
     today = timezone.localdate()
     for title, username, codes, stage in DEMO:
         requester = users[username]

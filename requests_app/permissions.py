@@ -8,6 +8,7 @@ from collab.org.roles import roles_of
 
 from .models import Answer, Confidentiality, State
 from .models.choices import EDITABLE, WITHDRAWABLE
+from .selectors import visible_requests
 
 
 def _dept_ids(user) -> set[int]:
@@ -63,8 +64,6 @@ def is_named_on(user, request, request_departments=None) -> bool:
 
 def can_view(user, request) -> bool:
     """Mirror of selectors.visible_requests for one object already loaded."""
-    from .selectors import visible_requests
-
     if not user.is_authenticated:
         return False
     return visible_requests(user).filter(pk=request.pk).exists()

@@ -29,6 +29,7 @@ from collab.workdays import calendar
 
 from . import deadlines
 from .models import Answer, Clarification, Priority, Request, RequestDepartment, State
+from .selectors import visible_requests
 
 RESPONSE = "requests.response"
 CLARIFICATION = "requests.clarification"
@@ -36,8 +37,6 @@ ACKNOWLEDGE = "requests.acknowledge"
 
 
 def _visible_ids(user, request_ids) -> set[int]:
-    from .selectors import visible_requests
-
     if user is None or not user.is_active:
         return set()
     return set(visible_requests(user).filter(pk__in=request_ids).values_list("pk", flat=True))

@@ -10,6 +10,7 @@ from collab.org.roles import roles_of
 
 from .models import (
     Answer,
+    Attachment,
     Clarification,
     Confidentiality,
     Request,
@@ -105,8 +106,6 @@ def request_for_page(user, pk: int) -> Request | None:
 
 
 def _attachments():
-    from .models import Attachment
-
     return Attachment.objects.select_related("uploaded_by")
 
 

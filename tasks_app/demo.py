@@ -3,9 +3,11 @@ departments, one task started with progress, one delivered."""
 
 from datetime import timedelta
 
+from collab.org.models import Department
 from requests_app.models import Request
 from requests_app.models import State as RequestState
 
+from . import services
 from .models import Task
 
 TITLE = "Trade show booth and materials"
@@ -19,10 +21,6 @@ PLAN = [
 
 
 def seed_tasks(users) -> None:
-    from collab.org.models import Department
-
-    from . import services
-
     request = Request.objects.filter(title=TITLE, state=RequestState.IN_PROGRESS).first()
     if request is None or Task.objects.filter(request=request).exists():
         return

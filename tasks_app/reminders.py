@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from collab.notify import dates
+from collab.notify import dates, hooks
 from collab.notify import reminders as engine
 from collab.notify.hooks import ProgressDue
 from collab.workdays import calendar
@@ -65,10 +65,7 @@ def feedback_done(*, round_) -> None:
 
 
 def _task_due_at(task):
-    # Imported here: issues_app's models point at tasks_app's.
-    from issues_app.services.common import end_of_office_day
-
-    return end_of_office_day(task.due_date)
+    return calendar.end_of_office_day(task.due_date)
 
 
 def task_due(*, task, now=None) -> None:
@@ -233,8 +230,6 @@ def owners_without_entry(day):
 
 
 def register() -> None:
-    from collab.notify import hooks
-
     engine.register_handler(FEEDBACK, FeedbackHandler())
     engine.register_handler(DUE, DueHandler())
     engine.register_handler(PROGRESS, ProgressHandler())

@@ -25,6 +25,7 @@ from .models import (
     Deliverable,
     DepartmentRating,
     ProgressEntry,
+    ProgressFile,
     RoundResult,
     Task,
     TaskEvent,
@@ -191,8 +192,6 @@ def deliverable_for(user, task_pk: int, pk: int) -> Deliverable | None:
 
 
 def progress_file_for(user, task_pk: int, pk: int):
-    from .models import ProgressFile
-
     return ProgressFile.objects.filter(
         pk=pk, entry__task_id=task_pk, entry__task__in=visible_tasks(user).values("pk")
     ).first()

@@ -113,6 +113,13 @@ def office_hours() -> tuple[datetime.time, datetime.time]:
     return cal.opens, cal.closes
 
 
+def end_of_office_day(day: datetime.date) -> datetime.datetime:
+    """Something due on a date (an action item, a task) is due when the office closes
+    that day."""
+    _opens, closes = office_hours()
+    return timezone.make_aware(datetime.datetime.combine(day, closes))
+
+
 @functools.lru_cache(maxsize=32)
 def _estimated_holidays(year: int) -> dict[datetime.date, str]:
     """The statutory holidays of `year` as the `holidays` package estimates them."""

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from collab.core.models import TimelineEvent
 
 from .choices import Answer
+from .events import label_for
 from .request import Request
 
 
@@ -241,8 +242,6 @@ class RequestEvent(TimelineEvent):
 
     @property
     def label(self) -> str:
-        from .events import label_for
-
         return label_for(self.verb)
 
 

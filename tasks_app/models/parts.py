@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from collab.core.models import TimelineEvent
 
 from .choices import SCORES, DeliverableKind, RoundResult
+from .events import label_for
 from .task import Task
 
 
@@ -282,6 +283,4 @@ class TaskEvent(TimelineEvent):
 
     @property
     def label(self) -> str:
-        from .events import label_for
-
         return label_for(self.verb)
