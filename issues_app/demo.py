@@ -4,17 +4,17 @@ import datetime
 
 from django.utils import timezone
 
+from collab.org.models import Department
+from requests_app.models import Request, State
+
+from . import services
+from .models import Grade, MeetingKind, MeetingSeries, Problem
+
 DEMO_REQUEST = "Trade show booth and materials"
 DEMO_PROBLEM = "Booth design waits for the product photos"
 
 
 def seed_issues(users) -> None:
-    from collab.org.models import Department
-    from requests_app.models import Request, State
-
-    from . import services
-    from .models import Grade, MeetingKind, MeetingSeries, Problem
-
     request = Request.objects.filter(title=DEMO_REQUEST, state=State.IN_PROGRESS).first()
     if request is not None and not Problem.objects.filter(request=request).exists():
         problem = services.report_problem(

@@ -6,27 +6,36 @@ holders (the engine's "explain" stage): a problem's under its request ("request:
 shown in the progress ledger), the minutes under the meeting ("meeting:<id>")."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from collab.notify.dates import local_datetime
 from collab.notify.reminders import ReminderHandler, ReminderItem, default_text, register_handler
+from collab.org.roles import roles_of
 
-RESPONSE_KIND = "issues.problem.response"
-LIMIT_KIND = "issues.problem.limit"
-MINUTES_KIND = "issues.meeting.minutes"
-ANNOUNCE_KIND = "issues.meeting.announce"
-ACTION_KIND = "issues.action.due"
+from .models import ActionItem, ActionState, Meeting, MeetingState, Problem, ProblemState
+from .models.events import DEADLINE_MOVED
+from .reminder_kinds import ACTION_KIND, ANNOUNCE_KIND, LIMIT_KIND, MINUTES_KIND, RESPONSE_KIND
+from .selectors import visible_meetings, visible_problems
+from .services import escalate_if_overdue, escalate_overdue_problems, plan_weekly_meetings
+from .services.common import log_meeting, log_problem
+
+__all__ = [
+    "ACTION_KIND",
+    "ANNOUNCE_KIND",
+    "LIMIT_KIND",
+    "MINUTES_KIND",
+    "RESPONSE_KIND",
+    "register",
+    "working_morning",
+]
 
 
 def _problem(reminder):
-    from .models import Problem
-
     return Problem.objects.select_related("request").filter(pk=reminder.target_id).first()
 
 
 def _visible_to(problem, user) -> bool:
-    from .selectors import visible_problems
-
     return visible_problems(user).filter(pk=problem.pk).exists()
 
 
@@ -48,10 +57,6 @@ def _late_problem(reason):
 
 def _move_problem_deadline(problem_id, field, old_due, new_due) -> bool:
     """A working-day limit recomputed on the confirmed holiday calendar."""
-    from .models import Problem
-    from .models.events import DEADLINE_MOVED
-    from .services.common import log_problem
-
     problem = Problem.objects.select_for_update().filter(pk=problem_id).first()
     if problem is None or getattr(problem, field) != old_due:
         return False
@@ -73,10 +78,6 @@ class ProblemResponseHandler(ReminderHandler):
         return _move_problem_deadline(target_id, "response_due", old_due, new_due)
 
     def describe(self, reminder):
-        from collab.org.roles import roles_of
-
-        from .models import ProblemState
-
         problem = _problem(reminder)
         if problem is None or problem.state not in (ProblemState.REPORTED, ProblemState.OPEN):
             return None
@@ -113,8 +114,6 @@ class ProblemLimitHandler(ReminderHandler):
     """The limit of the problem's grade; when it passes, the problem moves up a grade."""
 
     def describe(self, reminder):
-        from .models import ProblemState
-
         problem = _problem(reminder)
         if problem is None or problem.state != ProblemState.OPEN or problem.due_at is None:
             return None
@@ -135,8 +134,6 @@ class ProblemLimitHandler(ReminderHandler):
         return _move_problem_deadline(target_id, "due_at", old_due, new_due)
 
     def escalate(self, reminder):
-        from .services.escalation import escalate_if_overdue
-
         escalate_if_overdue(problem_id=reminder.target_id)
 
     def ref(self, reminder):
@@ -156,10 +153,6 @@ class ProblemLimitHandler(ReminderHandler):
 def _move_minutes_due(meeting_id, old_due, new_due) -> bool:
     """Minutes due 1 working day after the meeting, recomputed on the confirmed calendar;
     published or cancelled minutes keep the due time they were judged against."""
-    from .models import Meeting, MeetingState
-    from .models.events import DEADLINE_MOVED
-    from .services.common import log_meeting
-
     meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
     if meeting is None or meeting.state != MeetingState.SCHEDULED:
         return False
@@ -181,8 +174,6 @@ class MinutesHandler(ReminderHandler):
         return _move_minutes_due(target_id, old_due, new_due)
 
     def describe(self, reminder):
-        from .models import Meeting, MeetingState
-
         meeting = Meeting.objects.filter(pk=reminder.target_id).first()
         if meeting is None or meeting.state != MeetingState.SCHEDULED:
             return None
@@ -196,8 +187,6 @@ class MinutesHandler(ReminderHandler):
         return f"meeting:{reminder.target_id}"
 
     def late_title(self, reason):
-        from .selectors import visible_meetings
-
         if not reason.person.is_active:
             return None
         meeting = visible_meetings(reason.person).filter(pk=reason.target_id).first()
@@ -208,10 +197,6 @@ class MinutesHandler(ReminderHandler):
 
 class AnnouncementHandler(ReminderHandler):
     def describe(self, reminder):
-        from django.utils import timezone
-
-        from .models import Meeting, MeetingState
-
         meeting = Meeting.objects.filter(pk=reminder.target_id).first()
         if meeting is None or meeting.state != MeetingState.SCHEDULED:
             return None
@@ -230,8 +215,6 @@ class AnnouncementHandler(ReminderHandler):
 
 class ActionHandler(ReminderHandler):
     def describe(self, reminder):
-        from .models import ActionItem, ActionState
-
         action = ActionItem.objects.select_related("meeting").filter(pk=reminder.target_id).first()
         if action is None or action.state != ActionState.OPEN:
             return None
@@ -254,7 +237,5 @@ def working_morning(now) -> None:
     """09:00 on working days: plan this week's recurring meetings (their attendees are
     invited and reminded the day before) and escalate whatever the reminder engine
     might have missed. Both are idempotent."""
-    from .services import escalate_overdue_problems, plan_weekly_meetings
-
     plan_weekly_meetings(now=now)
     escalate_overdue_problems(now=now)

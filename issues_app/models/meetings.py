@@ -22,6 +22,7 @@ from .choices import (
     MilestoneStage,
     Weekday,
 )
+from .events import label_for
 
 
 class MeetingSeries(models.Model):
@@ -326,6 +327,4 @@ class MeetingEvent(TimelineEvent):
 
     @property
     def label(self) -> str:
-        from .events import label_for
-
         return label_for(self.verb)

@@ -23,6 +23,7 @@ from .choices import (
     ProblemState,
     ProblemStatus,
 )
+from .events import PROBLEM_ESCALATED, PROBLEM_GRADED, label_for
 
 
 class Problem(ConcurrentTransitionMixin, models.Model):
@@ -345,14 +346,11 @@ class ProblemEvent(TimelineEvent):
 
     @property
     def label(self) -> str:
-        from .events import label_for
-
         return label_for(self.verb)
 
     @property
     def detail(self) -> str:
         """The event's data in the reader's language, e.g. "General → Important"."""
-        from .events import PROBLEM_ESCALATED, PROBLEM_GRADED
 
         def grade(value) -> str:
             return str(Grade(value).label) if value in Grade.values else ""

@@ -10,7 +10,7 @@ from collab.notify.reminders import cancel_reminders
 from .. import permissions
 from ..errors import IssueError
 from ..models import EntryKind, Grade, ProblemDepartment, ProblemEntry, events
-from ..reminders import LIMIT_KIND, RESPONSE_KIND
+from ..reminder_kinds import LIMIT_KIND, RESPONSE_KIND
 from .common import log_problem
 from .problems import check_allowed, locked_problem, tell
 

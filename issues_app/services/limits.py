@@ -7,7 +7,7 @@ from collab.workdays import calendar
 from .. import permissions
 from ..models import Grade, ProblemState
 from ..models.choices import GRADE_WORKING_DAYS
-from ..reminders import LIMIT_KIND
+from ..reminder_kinds import LIMIT_KIND
 from .common import add_working_days, secretaries
 from .problems import department_people, tell
 

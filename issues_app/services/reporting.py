@@ -14,7 +14,7 @@ from .. import permissions
 from ..errors import IssueError
 from ..models import Problem, ProblemAttachment, ProblemDepartment, events
 from ..models.choices import RESPONSE_WORKING_DAYS
-from ..reminders import RESPONSE_KIND
+from ..reminder_kinds import RESPONSE_KIND
 from .common import add_working_days, deny, log_problem, secretaries, validate_attachment
 from .problems import check_allowed, department_people, locked_problem, tell
 

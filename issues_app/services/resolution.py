@@ -10,7 +10,7 @@ from collab.notify.reminders import cancel_reminders
 from .. import permissions
 from ..errors import IssueError
 from ..models import Grade, Problem, events
-from ..reminders import LIMIT_KIND, RESPONSE_KIND
+from ..reminder_kinds import LIMIT_KIND, RESPONSE_KIND
 from .common import log_problem
 from .limits import arm_limit, grade_limit, tell_owner
 from .problems import check_allowed, fire, locked_problem, save_problem, tell
