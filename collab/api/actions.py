@@ -11,7 +11,7 @@ A viewset using `with_actions` provides `object_etag(pk)` (a static method) and
 
 from django import forms
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action as drf_action
 
@@ -60,6 +60,24 @@ def body_for(workflow: Workflow, step: Action):
     fields = {name: _serializer_field(field) for name, field in form.fields.items()}
     name = "".join(part.title() for part in [workflow.key, *step.name.split("-")])
     return type(f"{name}Body", (serializers.Serializer,), fields)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class ActionsField(serializers.Field):
+    """What the reader may do with the object now: the workflow's steps that are open to
+    them, after the resource's own non-step actions (`extra`: name → predicate)."""
+
+    def __init__(self, workflow: Workflow, *, extra=None, **kwargs):
+        self.workflow = workflow
+        self.extra = extra or {}
+        names = [*self.extra, *workflow.actions]
+        kwargs.setdefault("help_text", "What you may do now; one of: " + ", ".join(names))
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, obj):
+        user = self.context["request"].user
+        extra = [name for name, allowed in self.extra.items() if allowed(user, obj)]
+        return extra + self.workflow.allowed_names(user, obj)
 
 
 def _handler(workflow: Workflow, step: Action, body):

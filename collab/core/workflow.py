@@ -173,6 +173,10 @@ class Workflow:
     def url_name(self, action: Action) -> str:
         return f"{self.namespace}:{self.prefix}{action.name}"
 
+    def allowed_names(self, user, obj) -> list[str]:
+        """The names of the steps this person can take now, in declaration order."""
+        return [name for name, action in self.actions.items() if action.allowed(user, obj)]
+
     def buttons(self, user, obj) -> list[Button]:
         """The steps this person can take now, in declaration order."""
         return [

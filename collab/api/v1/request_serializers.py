@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from collab.org.models import Department
 from requests_app import permissions
+from requests_app.actions import workflow
 from requests_app.dates import LATE_RECORDING_DAYS, request_date_problems
 from requests_app.models import (
     Attachment,
@@ -19,6 +20,7 @@ from requests_app.models import (
 from requests_app.selectors import MY_ROLES
 from requests_app.services import REQUEST_FIELDS
 
+from ..actions import ActionsField
 from .common import DepartmentRefSerializer, ProvisionalFlag, UserRefSerializer
 
 # --- reading -------------------------------------------------------------------------
@@ -187,9 +189,6 @@ class RequestListSerializer(serializers.ModelSerializer):
         return reverse("requests:detail", args=[obj.pk])
 
 
-ACTIONS = ("edit", "submit", "approve", "return", "withdraw")
-
-
 class RequestDetailSerializer(RequestListSerializer):
     departments = AddressedSerializer(many=True, read_only=True)
     head_signed_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -198,8 +197,10 @@ class RequestDetailSerializer(RequestListSerializer):
     clarifications = ClarificationSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
     timeline = EventSerializer(source="events", many=True, read_only=True)
-    actions = serializers.SerializerMethodField(
-        help_text="What you may do with the request now, besides answering for a department."
+    actions = ActionsField(
+        workflow,
+        extra={"edit": permissions.can_edit},
+        help_text="What you may do with the request now, besides answering for a department.",
     )
 
     class Meta(RequestListSerializer.Meta):
@@ -224,17 +225,6 @@ class RequestDetailSerializer(RequestListSerializer):
             "actions",
         ]
         read_only_fields = fields
-
-    def get_actions(self, obj) -> list[str]:
-        user = self.context["request"].user
-        allowed = {
-            "edit": permissions.can_edit(user, obj),
-            "submit": permissions.can_submit(user, obj),
-            "approve": permissions.can_review(user, obj),
-            "return": permissions.can_review(user, obj),
-            "withdraw": permissions.can_withdraw(user, obj),
-        }
-        return [name for name in ACTIONS if allowed[name]]
 
 
 # --- filtering -----------------------------------------------------------------------

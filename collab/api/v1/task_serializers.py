@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from requests_app.models import Priority
 from tasks_app import permissions
+from tasks_app.actions import workflow
 from tasks_app.models import (
     AcceptanceRound,
     Deliverable,
@@ -15,6 +16,7 @@ from tasks_app.models import (
     TaskState,
 )
 
+from ..actions import ActionsField
 from .common import ProvisionalFlag, UserRefSerializer
 
 ACTIVE_PEOPLE = get_user_model().objects.filter(is_active=True)
@@ -111,16 +113,17 @@ class TaskEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-TASK_ACTIONS = ("edit", "cancel", "start", "resume", "progress", "deliver", "accept", "reject")
-
-
 class TaskDetailSerializer(TaskListSerializer):
     collaborators = UserRefSerializer(many=True, read_only=True)
     accepted_by = UserRefSerializer(read_only=True, allow_null=True)
     progress = ProgressSerializer(many=True, read_only=True)
     rounds = RoundSerializer(many=True, read_only=True)
     timeline = TaskEventSerializer(source="events", many=True, read_only=True)
-    actions = serializers.SerializerMethodField(help_text="What you may do with the task now.")
+    actions = ActionsField(
+        workflow,
+        extra={"edit": permissions.can_edit},
+        help_text="What you may do with the task now.",
+    )
 
     class Meta(TaskListSerializer.Meta):
         fields = [
@@ -143,20 +146,6 @@ class TaskDetailSerializer(TaskListSerializer):
             "actions",
         ]
         read_only_fields = fields
-
-    def get_actions(self, task) -> list[str]:
-        user = self.context["request"].user
-        allowed = {
-            "edit": permissions.can_edit(user, task),
-            "cancel": permissions.can_cancel(user, task),
-            "start": permissions.can_start(user, task),
-            "resume": permissions.can_resume(user, task),
-            "progress": permissions.can_post_progress(user, task),
-            "deliver": permissions.can_deliver(user, task),
-            "accept": permissions.can_decide(user, task),
-            "reject": permissions.can_decide(user, task),
-        }
-        return [name for name in TASK_ACTIONS if allowed[name]]
 
 
 class TaskFilterSerializer(serializers.Serializer):
