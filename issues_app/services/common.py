@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from collab.core.files import upload_error
 from collab.workdays import calendar
+from collab.workdays.calendar import end_of_office_day as end_of_office_day
 
 from ..errors import IssueError
 from ..models import MeetingEvent, ProblemEvent
@@ -45,12 +46,6 @@ def add_working_days(moment: datetime.datetime, days: int) -> datetime.datetime:
         return calendar.add_working_days(moment, days)
     except calendar.WorkdaysError as error:
         raise IssueError(str(error)) from None
-
-
-def end_of_office_day(day: datetime.date) -> datetime.datetime:
-    """An action item due on a date is due when the office closes that day."""
-    _opens, closes = calendar.office_hours()
-    return timezone.make_aware(datetime.datetime.combine(day, closes))
 
 
 def secretaries() -> list:

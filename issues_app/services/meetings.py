@@ -39,7 +39,7 @@ from ..models.choices import (
     URGENT_MINUTES_KINDS,
     WEEKLY_MAX_MINUTES,
 )
-from ..reminders import ACTION_KIND, ANNOUNCE_KIND, MINUTES_KIND
+from ..reminder_kinds import ACTION_KIND, ANNOUNCE_KIND, MINUTES_KIND
 from ..selectors import proposed_agenda, visible_meetings, visible_problems
 from .common import (
     add_working_days,
