@@ -1,8 +1,11 @@
 """Who may do what with a request. Views and services call the same predicates.
 
-Each action predicate answers for the current state *and* the person's role; the
+Each action predicate answers for the current state *and* the person's role; the state
+part of a step is asked of the state machine (`can_proceed`), never restated here; the
 `*_role` helpers answer for the role alone, so a view can tell a stale click (right
 person, state moved on) from someone who never had the right."""
+
+from django_fsm import can_proceed
 
 from collab.org.roles import roles_of
 
@@ -77,19 +80,21 @@ def can_edit(user, request) -> bool:
 
 
 def can_submit(user, request) -> bool:
-    return can_edit(user, request)
+    return is_requester(user, request) and (
+        can_proceed(request.submit) or can_proceed(request.resubmit)
+    )
 
 
 def can_withdraw(user, request) -> bool:
-    return is_requester(user, request) and request.state in WITHDRAWABLE
+    return is_requester(user, request) and can_proceed(request.withdraw)
 
 
 def can_head_review(user, request) -> bool:
-    return request.state == State.HEAD_REVIEW and is_requesting_head(user, request)
+    return can_proceed(request.approve_by_head) and is_requesting_head(user, request)
 
 
 def can_leader_review(user, request) -> bool:
-    return request.state == State.LEADER_REVIEW and is_division_leader(user, request)
+    return can_proceed(request.approve_by_leader) and is_division_leader(user, request)
 
 
 def can_review(user, request) -> bool:
@@ -141,4 +146,4 @@ def can_grant_access(user, request) -> bool:
 
 
 def can_cancel(user, request) -> bool:
-    return request.state == State.IN_PROGRESS and is_division_leader(user, request)
+    return can_proceed(request.cancel) and is_division_leader(user, request)

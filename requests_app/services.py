@@ -481,7 +481,7 @@ def return_request(*, request, by, comment) -> Request:
             raise stale_error(request)
         level = 1 if request.state == State.HEAD_REVIEW else 2
         request.step_due_at = None
-        _fire(request, "return_to_requester")
+        _fire(request, "return_request")
         steps.stop_step(request=request)
         _log(request, events.RETURNED, by=by, comment=comment, data={"level": level})
         reminders.confirmation_over(request=request)

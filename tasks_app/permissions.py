@@ -5,6 +5,8 @@ for the role alone, so a view can tell a stale click (right person, state moved 
 someone who never had the right (403). Whether a person may see a task at all is decided
 in SQL by selectors.visible_tasks (404 otherwise)."""
 
+from django_fsm import can_proceed
+
 from collab.org.roles import roles_of
 from requests_app import permissions as request_permissions
 from requests_app.models import Answer
@@ -66,18 +68,18 @@ def can_edit(user, task) -> bool:
 
 
 def can_cancel(user, task) -> bool:
-    return can_edit(user, task)
+    return can_proceed(task.cancel) and is_live(task) and is_task_head(user, task)
 
 
 # --- doing the work ------------------------------------------------------------------
 
 
 def can_start(user, task) -> bool:
-    return task.state == TaskState.TODO and is_live(task) and is_owner(user, task)
+    return can_proceed(task.start) and is_live(task) and is_owner(user, task)
 
 
 def can_resume(user, task) -> bool:
-    return task.state == TaskState.REWORK and is_live(task) and is_owner(user, task)
+    return can_proceed(task.resume) and is_live(task) and is_owner(user, task)
 
 
 def may_post_progress(user, task) -> bool:
@@ -93,7 +95,7 @@ def can_post_progress(user, task) -> bool:
 
 
 def can_deliver(user, task) -> bool:
-    return task.state == TaskState.IN_PROGRESS and is_live(task) and is_owner(user, task)
+    return can_proceed(task.deliver) and is_live(task) and is_owner(user, task)
 
 
 # --- acceptance and rating -----------------------------------------------------------
@@ -101,11 +103,7 @@ def can_deliver(user, task) -> bool:
 
 def can_decide(user, task) -> bool:
     """Accept or reject the delivery on the table."""
-    return (
-        task.state == TaskState.DELIVERED
-        and is_live(task)
-        and is_requester_side(user, task.request)
-    )
+    return can_proceed(task.accept) and is_live(task) and is_requester_side(user, task.request)
 
 
 def can_rate(user, request, *, ready: bool, rated: bool) -> bool:

@@ -167,7 +167,7 @@ class Request(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=state, source=[State.HEAD_REVIEW, State.LEADER_REVIEW], target=State.RETURNED)
-    def return_to_requester(self):
+    def return_request(self):
         pass
 
     @transition(field=state, source=State.AWAITING_CONFIRMATION, target=State.RETURNED)

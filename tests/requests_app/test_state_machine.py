@@ -11,7 +11,7 @@ ALLOWED = {
     "resubmit": {S.RETURNED: S.HEAD_REVIEW},
     "approve_by_head": {S.HEAD_REVIEW: S.LEADER_REVIEW},
     "approve_by_leader": {S.LEADER_REVIEW: S.AWAITING_CONFIRMATION},
-    "return_to_requester": {S.HEAD_REVIEW: S.RETURNED, S.LEADER_REVIEW: S.RETURNED},
+    "return_request": {S.HEAD_REVIEW: S.RETURNED, S.LEADER_REVIEW: S.RETURNED},
     "return_from_confirmation": {S.AWAITING_CONFIRMATION: S.RETURNED},
     "start": {S.AWAITING_CONFIRMATION: S.IN_PROGRESS},
     "withdraw": {
