@@ -1,4 +1,5 @@
-"""Meeting pages: list, scheduling, agenda, minutes, publishing, sign-off, action items."""
+"""Meeting pages: list, scheduling, agenda, minutes, action items. Publishing, sign-off
+and cancelling are declared in issues_app/actions.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +16,9 @@ from requests_app.models import State as RequestState
 from requests_app.selectors import visible_requests
 
 from .. import permissions, selectors, services
+from ..actions import meetings as steps
 from ..errors import IssueError
-from ..forms import (
-    ActionFormSet,
-    AgendaForm,
-    CommentForm,
-    DoneForm,
-    MeetingForm,
-    MinutesForm,
-    people,
-)
+from ..forms import ActionFormSet, AgendaForm, DoneForm, MeetingForm, MinutesForm, people
 from ..models import ActionItem, MeetingKind, ProblemState
 
 
@@ -150,12 +144,8 @@ def meeting_detail(request, pk):
         "meeting": meeting,
         "readable_problems": readable_problems,
         "readable_requests": readable_requests,
-        "can": {
-            "edit": can_edit,
-            "publish": permissions.can_publish(user, meeting),
-            "cancel": permissions.can_cancel_meeting(user, meeting),
-            "sign": permissions.can_sign_off(user, meeting),
-        },
+        "buttons": steps.buttons(user, meeting),
+        "can": {"edit": can_edit},
         "completable": {
             a.pk for a in meeting.actions.all() if permissions.can_complete_action(user, a)
         },
@@ -293,92 +283,6 @@ def minutes_edit(request, pk):
         request,
         "issues_app/minutes_form.html",
         {"meeting": meeting, "form": form, "actions": actions},
-    )
-
-
-def _meeting_action(http_request, pk, *, role, allowed, run, title, button, form, intro=""):
-    meeting = _meeting(http_request.user, pk)
-    user = http_request.user
-    if not role(user, meeting):
-        raise PermissionDenied
-    if not allowed(user, meeting):
-        messages.warning(http_request, str(services.meeting_stale_error(meeting)))
-        return _detail(meeting)
-    bound = form(http_request.POST or None)
-    if http_request.method == "POST" and bound.is_valid():
-        try:
-            message = run(meeting, user, bound.cleaned_data)
-        except IssueError as error:
-            if error.field in bound.fields:
-                bound.add_error(error.field, str(error))
-            else:
-                messages.warning(http_request, str(error))
-                return _detail(meeting)
-        else:
-            messages.success(http_request, message)
-            return _detail(meeting)
-    return render(
-        http_request,
-        "issues_app/meeting_action.html",
-        {"meeting": meeting, "form": bound, "title": title, "button": button, "intro": intro},
-    )
-
-
-@login_required
-def publish(request, pk):
-    def run(meeting, user, data):
-        services.publish_minutes(meeting=meeting, by=user)
-        return gettext("Minutes published; attendees and action owners are told.")
-
-    return _meeting_action(
-        request,
-        pk,
-        role=lambda u, m: permissions.can_manage_meetings(u),
-        allowed=permissions.can_publish,
-        run=run,
-        form=lambda data: CommentForm(data),
-        title=gettext("Publish the minutes"),
-        button=gettext("Publish"),
-        intro=gettext(
-            "Published minutes can no longer be changed. Each action item goes to its "
-            "owner's My work."
-        ),
-    )
-
-
-@login_required
-def cancel(request, pk):
-    def run(meeting, user, data):
-        services.cancel_meeting(meeting=meeting, by=user, reason=data["comment"])
-        return gettext("Meeting cancelled; the attendees are told.")
-
-    return _meeting_action(
-        request,
-        pk,
-        role=lambda u, m: permissions.can_manage_meetings(u),
-        allowed=permissions.can_cancel_meeting,
-        run=run,
-        form=lambda data: CommentForm(data, required=True, label=gettext("Reason")),
-        title=gettext("Cancel the meeting"),
-        button=gettext("Cancel the meeting"),
-    )
-
-
-@login_required
-def sign(request, pk):
-    def run(meeting, user, data):
-        services.sign_off(meeting=meeting, by=user, comment=data["comment"])
-        return gettext("Resolution signed.")
-
-    return _meeting_action(
-        request,
-        pk,
-        role=lambda u, m: m.kind == MeetingKind.MILESTONE and u.is_group_leader,
-        allowed=permissions.can_sign_off,
-        run=run,
-        form=lambda data: CommentForm(data),
-        title=gettext("Sign the meeting resolution"),
-        button=gettext("Sign"),
     )
 
 

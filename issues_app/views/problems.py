@@ -18,20 +18,10 @@ from collab.org.models import Department
 from requests_app.selectors import request_for_page, visible_requests
 
 from .. import permissions, selectors, services
+from ..actions import problems as steps
 from ..errors import IssueError
-from ..forms import (
-    AttachmentForm,
-    CommentForm,
-    EntryForm,
-    GradeForm,
-    OwnerForm,
-    ProblemFilterForm,
-    ProblemForm,
-    ResolveForm,
-    RespondForm,
-)
+from ..forms import AttachmentForm, EntryForm, ProblemFilterForm, ProblemForm, RespondForm
 from ..models import ProblemAttachment
-from ..services.common import end_of_office_day
 
 
 def _problem(user, pk):
@@ -69,17 +59,10 @@ def problem_detail(request, pk):
     responding = permissions.responding_departments(user, problem)
     context = {
         "problem": problem,
+        "buttons": steps.buttons(user, problem),
         "can": {
-            "grade": permissions.can_grade(user, problem),
             "respond": bool(responding),
             "entry": permissions.can_add_entry(user, problem),
-            "resolve": permissions.can_resolve(user, problem),
-            "confirm": permissions.can_confirm(user, problem),
-            "escalate": permissions.can_escalate(user, problem),
-            "owner": permissions.can_set_owner(user, problem),
-            "refer": permissions.can_refer(user, problem),
-            "rule": permissions.can_rule(user, problem),
-            "dismiss": permissions.can_dismiss(user, problem),
             "attach": permissions.can_add_attachment(user, problem),
             "meeting": permissions.can_manage_meetings(user) and problem.is_open,
         },
@@ -167,69 +150,8 @@ def report_for_task(request, task_pk):
     return _report(request, req=req, task=task)
 
 
-# --- actions: GET shows a form, POST runs the service -----------------------------------------
-
-
-def _action(http_request, pk, *, role, allowed, form, run, title, button, intro=""):
-    problem = _problem(http_request.user, pk)
-    user = http_request.user
-    if not role(user, problem):
-        raise PermissionDenied
-    if not allowed(user, problem):
-        messages.warning(http_request, str(services.stale_error(problem)))
-        return _detail(problem)
-    bound = form(http_request.POST or None)
-    if http_request.method == "POST" and bound.is_valid():
-        try:
-            message = run(problem, user, bound.cleaned_data)
-        except IssueError as error:
-            if error.field in bound.fields:
-                bound.add_error(error.field, str(error))
-            else:
-                messages.warning(http_request, str(error))
-                return _detail(problem)
-        else:
-            messages.success(http_request, message)
-            return _detail(problem)
-    return render(
-        http_request,
-        "issues_app/problem_action.html",
-        {"problem": problem, "form": bound, "title": title, "button": button, "intro": intro},
-    )
-
-
-def _comment(required=False, label=None):
-    return lambda data: CommentForm(data, required=required, label=label)
-
-
-@login_required
-def grade(request, pk):
-    def run(problem, user, data):
-        services.grade_problem(
-            problem=problem,
-            by=user,
-            grade=data["grade"],
-            owner=data["owner"],
-            comment=data["comment"],
-        )
-        return gettext("Problem graded.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: permissions.is_secretary(u),
-        allowed=permissions.can_grade,
-        form=GradeForm,
-        run=run,
-        title=gettext("Grade the problem"),
-        button=gettext("Grade"),
-        intro=gettext(
-            "General: does not affect the overall schedule — answered within 1 working day. "
-            "Important: delays part of the work — coordination meeting, solution within 3 "
-            "working days. Major: threatens the overall goal — the coordination group leader "
-            "takes it."
-        ),
-    )
+# --- responses and entries, posted from the problem's page ---------------------------------
+# (the other steps are declared in issues_app/actions.py)
 
 
 @login_required
@@ -291,157 +213,6 @@ def add_entry(request, pk):
         for error in errors:
             messages.error(request, error)
     return redirect(reverse("issues:problem", args=[problem.pk]) + "#entries")
-
-
-@login_required
-def resolve(request, pk):
-    def run(problem, user, data):
-        services.resolve_problem(problem=problem, by=user, resolution=data["resolution"])
-        return gettext("Resolution recorded; the reporter is asked to confirm it.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: permissions.is_owner(u, p) or permissions.is_secretary(u),
-        allowed=permissions.can_resolve,
-        form=ResolveForm,
-        run=run,
-        title=gettext("Record the resolution"),
-        button=gettext("Record the resolution"),
-    )
-
-
-@login_required
-def confirm(request, pk):
-    def run(problem, user, data):
-        services.confirm_problem(problem=problem, by=user, comment=data["comment"])
-        return gettext("Thank you: the problem is closed.")
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_reporter,
-        allowed=permissions.can_confirm,
-        form=_comment(),
-        run=run,
-        title=gettext("Confirm the problem is resolved"),
-        button=gettext("Confirm resolved"),
-    )
-
-
-@login_required
-def reopen(request, pk):
-    def run(problem, user, data):
-        services.reopen_problem(problem=problem, by=user, reason=data["comment"])
-        return gettext("The problem is open again; the owner is told.")
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_reporter,
-        allowed=permissions.can_confirm,
-        form=_comment(required=True, label=gettext("Why it is not resolved")),
-        run=run,
-        title=gettext("Reopen the problem"),
-        button=gettext("Reopen"),
-    )
-
-
-@login_required
-def escalate(request, pk):
-    def run(problem, user, data):
-        services.escalate_problem(problem=problem, by=user, reason=data["comment"])
-        return gettext("Escalated; the new owner is told.")
-
-    return _action(
-        request,
-        pk,
-        role=permissions.is_concerned_head,
-        allowed=permissions.can_escalate,
-        form=_comment(required=True, label=gettext("Reason")),
-        run=run,
-        title=gettext("Escalate one grade"),
-        button=gettext("Escalate"),
-    )
-
-
-@login_required
-def set_owner(request, pk):
-    def run(problem, user, data):
-        services.set_owner(
-            problem=problem,
-            by=user,
-            owner=data["owner"],
-            due_at=end_of_office_day(data["deadline"]),
-            comment=data["comment"],
-        )
-        return gettext("Owner and deadline set.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: permissions.is_major_handler(u) or permissions.is_owner(u, p),
-        allowed=permissions.can_set_owner,
-        form=OwnerForm,
-        run=run,
-        title=gettext("Name the owner and deadline"),
-        button=gettext("Save"),
-    )
-
-
-@login_required
-def refer(request, pk):
-    def run(problem, user, data):
-        services.refer_to_leader(problem=problem, by=user, reason=data["comment"])
-        return gettext("Referred to the division leader for a ruling.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: permissions.is_concerned_head(u, p) or permissions.is_secretary(u),
-        allowed=permissions.can_refer,
-        form=_comment(required=True, label=gettext("The disagreement")),
-        run=run,
-        title=gettext("Refer to the division leader"),
-        button=gettext("Refer"),
-    )
-
-
-@login_required
-def rule(request, pk):
-    def run(problem, user, data):
-        services.record_ruling(problem=problem, by=user, ruling=data["comment"])
-        return gettext("Ruling recorded.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: p.referred_to_id == u.pk,
-        allowed=permissions.can_rule,
-        form=_comment(required=True, label=gettext("Ruling")),
-        run=run,
-        title=gettext("Give a ruling"),
-        button=gettext("Record the ruling"),
-    )
-
-
-@login_required
-def dismiss(request, pk):
-    def run(problem, user, data):
-        services.dismiss_problem(problem=problem, by=user, reason=data["comment"])
-        return gettext("Problem closed.")
-
-    return _action(
-        request,
-        pk,
-        role=lambda u, p: permissions.is_secretary(u),
-        allowed=permissions.can_dismiss,
-        form=_comment(required=True, label=gettext("Why it needs no handling")),
-        run=run,
-        title=gettext("Close without handling"),
-        button=gettext("Close"),
-        intro=gettext("For duplicates and reports that are not problems; the reason is recorded."),
-    )
 
 
 # --- attachments ---------------------------------------------------------------------------

@@ -20,9 +20,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from collab.core.workflow import WORKFLOWS
+from collab.workdays import calendar
+from issues_app import services as issue_services
+from issues_app.models import AgendaItem, Grade, MeetingKind
 from requests_app import services as request_services
 from tasks_app import services as task_services
 
+from ..issues_app.factories import report, running_request
 from ..requests_app.factories import make_request
 from ..tasks_app.factories import confirmed_request, delivered_task, make_task
 
@@ -79,6 +83,67 @@ def _tasks(demo):
     yield "confidential delivered", delivered_task(demo, secret, name="Review")
 
 
+def _problems(demo):
+    # Filed by mt_staff (MT, division leader leader1, also the coordination group
+    # leader) to TE and PD; reported by te_liaison, concerning PD.
+    calendar.invalidate()
+    secretary = demo["secretary"]
+
+    def graded(problem, grade=Grade.GENERAL):
+        return issue_services.grade_problem(problem=problem, by=secretary, grade=grade)
+
+    request = running_request(demo)
+    yield "reported", report(demo, request, by="te_liaison")
+    yield "open", graded(report(demo, request, by="te_liaison"))
+    major = graded(report(demo, request, by="te_liaison"), Grade.MAJOR)
+    issue_services.refer_to_leader(problem=major, by=demo["mt_head"], reason="Who pays?")
+    yield "major, referred", major
+    resolved = graded(report(demo, request, by="te_liaison"))
+    issue_services.resolve_problem(problem=resolved, by=demo["mt_head"], resolution="Done.")
+    yield "resolved", resolved
+    secret = running_request(demo, confidential=True, title="Pricing")
+    yield "confidential open", graded(report(demo, secret, by="te_liaison"))
+
+
+def _meetings(demo):
+    calendar.invalidate()
+    secretary = demo["secretary"]
+    request = running_request(demo)
+    problem = report(demo, request, by="te_liaison")
+    # Held two hours ago, so that publishing (which takes no input) runs in the API.
+    values = {
+        "by": secretary,
+        "title": "Hand-off",
+        "kind": MeetingKind.COORDINATION,
+        "starts_at": timezone.now() - timedelta(hours=2),
+        "duration_minutes": 60,
+        "place": "Room 3",
+        "chair": secretary,
+        "attendees": [demo["te_liaison"], demo["pd_liaison"]],
+    }
+    yield "scheduled", issue_services.schedule_meeting(**values, problems=[problem])
+    # Put on the agenda directly: the secretary may not see a confidential problem.
+    secret = running_request(demo, confidential=True, title="Pricing")
+    about_secret = issue_services.schedule_meeting(**values)
+    AgendaItem.objects.create(
+        meeting=about_secret, position=1, problem=report(demo, secret, by="te_liaison")
+    )
+    yield "scheduled, on a confidential problem", about_secret
+    milestone = issue_services.schedule_meeting(
+        **{
+            **values,
+            "kind": MeetingKind.MILESTONE,
+            "request": request,
+            "milestone_stage": "kickoff",
+        }
+    )
+    issue_services.publish_minutes(meeting=milestone, by=secretary)
+    yield "published milestone", milestone
+    cancelled = issue_services.schedule_meeting(**values)
+    issue_services.cancel_meeting(meeting=cancelled, by=secretary, reason="Moved.")
+    yield "cancelled", cancelled
+
+
 # How to build the objects of each workflow, where its page and API live, and who reads them all. A new
 # workflow fails `test_every_workflow_has_a_scene` until it is added here.
 SCENES = {
@@ -93,6 +158,18 @@ SCENES = {
         "page": "/tasks/{pk}/",
         "api": "/api/v1/tasks/{pk}/",
         "reader": "mt_staff",
+    },
+    "problems": {
+        "objects": _problems,
+        "page": "/problems/{pk}/",
+        "api": "/api/v1/problems/{pk}/",
+        "reader": "mt_staff",  # the requester sees the problems of their requests
+    },
+    "meetings": {
+        "objects": _meetings,
+        "page": "/meetings/{pk}/",
+        "api": "/api/v1/meetings/{pk}/",
+        "reader": "secretary",  # sees every meeting
     },
 }
 
@@ -149,7 +226,7 @@ def test_every_action_agrees_on_page_html_step_and_api(demo, namespace):
                 if page.status_code == 404:
                     assert step == 404, where
                 if action.api:
-                    outcome = _api_outcome(client, api_url + action.path + "/", etag)
+                    outcome = _api_outcome(client, api_url + action.api_path + "/", etag)
                     assert outcome == PAGE[step], (*where, step, outcome)
                 if PAGE[step] == "may":
                     permitted.add(action.name)

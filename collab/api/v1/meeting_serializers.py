@@ -430,14 +430,6 @@ class MinutesBody(serializers.Serializer):
     )
 
 
-class MeetingCommentBody(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class MeetingReasonBody(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
-
-
 class DoneBody(serializers.Serializer):
     note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=5000, help_text="What was done."

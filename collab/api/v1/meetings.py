@@ -16,19 +16,20 @@ from rest_framework.response import Response
 
 from archive_app import services as archive_services
 from issues_app import permissions, selectors, services
+from issues_app.actions import meetings as workflow
 from issues_app.errors import IssueError
 from issues_app.models import (
     ActionItem,
     ActionState,
     Meeting,
     MeetingEvent,
-    MeetingKind,
     MeetingState,
     ProblemState,
 )
 from requests_app.models import State as RequestState
 from requests_app.selectors import visible_requests
 
+from ..actions import with_actions
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
 from ..errors import InvalidTransition, denied
@@ -50,12 +51,10 @@ from .meeting_serializers import (
     ActionItemSerializer,
     AgendaBody,
     DoneBody,
-    MeetingCommentBody,
     MeetingCreateSerializer,
     MeetingDetailSerializer,
     MeetingFilterSerializer,
     MeetingListSerializer,
-    MeetingReasonBody,
     MinutesBody,
 )
 
@@ -125,9 +124,12 @@ _doc = transition_doc_for(MeetingDetailSerializer)
         responses={201: MeetingDetailSerializer, **CREATE_ERRORS, 409: WRITE_ERRORS[409]},
     ),
 )
+@with_actions(workflow, detail_serializer=MeetingDetailSerializer)
 class MeetingViewSet(ApiViewSet):
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = MeetingDetailSerializer
+    api_field_names = API_FIELD
+    object_etag = staticmethod(meeting_etag)
 
     def get_queryset(self):
         return selectors.visible_meetings(self.request.user)
@@ -147,7 +149,7 @@ class MeetingViewSet(ApiViewSet):
         }
         return MeetingDetailSerializer(meeting, context=context).data
 
-    def _detail(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
+    def detail_response(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
         meeting = self._for_page(pk)
         headers = {**(headers or {}), "ETag": meeting_etag(meeting.pk)}
         return Response(self._data(meeting), status=status_code, headers=headers)
@@ -181,7 +183,7 @@ class MeetingViewSet(ApiViewSet):
             run=validated_run,
             error_class=IssueError,
         )
-        return self._detail(meeting.pk)
+        return self.detail_response(meeting.pk)
 
     # --- reading ------------------------------------------------------------------
 
@@ -237,7 +239,7 @@ class MeetingViewSet(ApiViewSet):
             )
         except IssueError as error:
             raise _api_fields(error) from None
-        return self._detail(
+        return self.detail_response(
             meeting.pk,
             status_code=status.HTTP_201_CREATED,
             headers={"Location": request.build_absolute_uri(f"{meeting.pk}/")},
@@ -396,33 +398,8 @@ class MeetingViewSet(ApiViewSet):
             raise ValidationError({"action_items": errors})
         return result
 
-    @_doc(
-        "Publish the minutes (executive secretary)",
-        None,
-        "Published minutes can no longer be changed. Attendees are told, each action item "
-        "goes to its owner, decisions on problems are recorded on the problems, and a "
-        "milestone meeting's resolution goes to the group leader for signature.",
-    )
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        return self._transition(
-            role=lambda u, m: permissions.can_manage_meetings(u),
-            allowed=permissions.can_publish,
-            body=None,
-            run=lambda m, d: services.publish_minutes(meeting=m, by=request.user),
-        )
-
-    @_doc("Cancel the meeting, with the reason (executive secretary)", MeetingReasonBody)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._transition(
-            role=lambda u, m: permissions.can_manage_meetings(u),
-            allowed=permissions.can_cancel_meeting,
-            body=MeetingReasonBody,
-            run=lambda m, d: services.cancel_meeting(
-                meeting=m, by=request.user, reason=d["reason"]
-            ),
-        )
+    # Publishing, signing off and cancelling are declared in issues_app/actions.py and
+    # added by `with_actions`.
 
     @extend_schema(
         summary="Ask for the published minutes as PDF",
@@ -446,16 +423,6 @@ class MeetingViewSet(ApiViewSet):
                 gettext("The minutes are not published yet."), current_state=meeting.state
             )
         return document_response(request, document)
-
-    @_doc("Sign a milestone meeting's resolution (coordination group leader)", MeetingCommentBody)
-    @action(detail=True, methods=["post"], url_path="sign-off")
-    def sign_off(self, request, pk=None):
-        return self._transition(
-            role=lambda u, m: m.kind == MeetingKind.MILESTONE and u.is_group_leader,
-            allowed=permissions.can_sign_off,
-            body=MeetingCommentBody,
-            run=lambda m, d: services.sign_off(meeting=m, by=request.user, **d),
-        )
 
 
 # --- action items ------------------------------------------------------------------------

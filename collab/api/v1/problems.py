@@ -20,12 +20,13 @@ from rest_framework.response import Response
 
 from collab.org.models import Department
 from issues_app import permissions, selectors, services
+from issues_app.actions import problems as workflow
 from issues_app.errors import IssueError
 from issues_app.models import EntryKind, Problem, ProblemEvent
-from issues_app.services.common import end_of_office_day
 from requests_app.selectors import visible_requests
 from tasks_app.models import Task
 
+from ..actions import with_actions
 from ..base import ApiViewSet
 from ..concurrency import make_etag, not_modified
 from ..errors import InvalidTransition, denied
@@ -40,18 +41,12 @@ from ..schema import (
 )
 from ..transitions import guarded
 from .problem_serializers import (
-    AssignBody,
     EntryBody,
-    GradeBody,
-    ProblemCommentBody,
     ProblemCreateSerializer,
     ProblemDetailSerializer,
     ProblemFilterSerializer,
     ProblemListSerializer,
-    ReasonBody,
-    ResolveBody,
     RespondBody,
-    RulingBody,
 )
 
 ORDER_BY = {
@@ -106,9 +101,12 @@ _doc = transition_doc_for(ProblemDetailSerializer)
         responses={201: ProblemDetailSerializer, **CREATE_ERRORS, 409: WRITE_ERRORS[409]},
     ),
 )
+@with_actions(workflow, detail_serializer=ProblemDetailSerializer)
 class ProblemViewSet(ApiViewSet):
     http_method_names = ["get", "post", "head", "options"]
     serializer_class = ProblemDetailSerializer
+    api_field_names = API_FIELD
+    object_etag = staticmethod(problem_etag)
 
     def get_queryset(self):
         return selectors.visible_problems(self.request.user)
@@ -119,7 +117,7 @@ class ProblemViewSet(ApiViewSet):
             raise Http404
         return problem
 
-    def _detail(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
+    def detail_response(self, pk, *, status_code=status.HTTP_200_OK, headers=None):
         problem = self._for_page(pk)
         data = ProblemDetailSerializer(problem, context=self.get_serializer_context()).data
         headers = {**(headers or {}), "ETag": problem_etag(problem.pk)}
@@ -156,7 +154,7 @@ class ProblemViewSet(ApiViewSet):
             run=validated_run,
             error_class=IssueError,
         )
-        return self._detail(problem.pk)
+        return self.detail_response(problem.pk)
 
     # --- reading ------------------------------------------------------------------
 
@@ -270,25 +268,15 @@ class ProblemViewSet(ApiViewSet):
                 raise
             obj.refresh_from_db()
             raise InvalidTransition(str(error), current_state=obj.state) from None
-        return self._detail(
+        return self.detail_response(
             problem.pk,
             status_code=status.HTTP_201_CREATED,
             headers={"Location": request.build_absolute_uri(f"{problem.pk}/")},
         )
 
-    # --- the executive secretary grades --------------------------------------------
-
-    @_doc("Grade a reported problem (executive secretary)", GradeBody)
-    @action(detail=True, methods=["post"])
-    def grade(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: permissions.is_secretary(user),
-            allowed=permissions.can_grade,
-            body=GradeBody,
-            run=lambda p, d: services.grade_problem(problem=p, by=request.user, **d),
-        )
-
     # --- the departments concerned respond; proposals and decisions ----------------
+    # (grading, resolving, escalating and the other steps are declared in
+    # issues_app/actions.py and added by `with_actions`)
 
     def _responding(self, problem):
         """The department row the person responds for: named by code, or the only one
@@ -354,123 +342,3 @@ class ProblemViewSet(ApiViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         return self._entry(EntryKind.DECISION)
-
-    # --- resolution and the reporter's confirmation --------------------------------
-
-    @_doc("Record the resolution (owner or executive secretary)", ResolveBody)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: permissions.is_owner(user, p) or permissions.is_secretary(user),
-            allowed=permissions.can_resolve,
-            body=ResolveBody,
-            run=lambda p, d: services.resolve_problem(
-                problem=p, by=request.user, resolution=d["resolution"]
-            ),
-        )
-
-    @_doc("Confirm the problem is resolved, which closes it (reporter)", ProblemCommentBody)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self._transition(
-            role=permissions.is_reporter,
-            allowed=permissions.can_confirm,
-            body=ProblemCommentBody,
-            run=lambda p, d: services.confirm_problem(problem=p, by=request.user, **d),
-        )
-
-    @_doc("Reopen: the resolution does not solve it (reporter)", ReasonBody)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        return self._transition(
-            role=permissions.is_reporter,
-            allowed=permissions.can_confirm,
-            body=ReasonBody,
-            run=lambda p, d: services.reopen_problem(
-                problem=p, by=request.user, reason=d["reason"]
-            ),
-        )
-
-    # --- escalation, the major problem's owner, the division leader's ruling -------
-
-    @_doc(
-        "Escalate one grade by hand, with the reason (a head involved)",
-        ReasonBody,
-        "General → important → major; the new owner is told.",
-    )
-    @action(detail=True, methods=["post"])
-    def escalate(self, request, pk=None):
-        return self._transition(
-            role=permissions.is_concerned_head,
-            allowed=permissions.can_escalate,
-            body=ReasonBody,
-            run=lambda p, d: services.escalate_problem(
-                problem=p, by=request.user, reason=d["reason"]
-            ),
-        )
-
-    @_doc(
-        "Name the owner and deadline of a major problem (coordination group leader)",
-        AssignBody,
-    )
-    @action(detail=True, methods=["post"])
-    def assign(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: (
-                permissions.is_major_handler(user) or permissions.is_owner(user, p)
-            ),
-            allowed=permissions.can_set_owner,
-            body=AssignBody,
-            run=lambda p, d: services.set_owner(
-                problem=p,
-                by=request.user,
-                owner=d["owner"],
-                due_at=end_of_office_day(d["deadline"]),
-                comment=d["comment"],
-            ),
-        )
-
-    @_doc(
-        "Refer a disagreement to the requesting department's division leader",
-        ReasonBody,
-        "A head involved or the executive secretary; the leader gives a ruling.",
-    )
-    @action(detail=True, methods=["post"])
-    def refer(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: (
-                permissions.is_concerned_head(user, p) or permissions.is_secretary(user)
-            ),
-            allowed=permissions.can_refer,
-            body=ReasonBody,
-            run=lambda p, d: services.refer_to_leader(
-                problem=p, by=request.user, reason=d["reason"]
-            ),
-        )
-
-    @_doc("Give the ruling on a referred disagreement (the division leader asked)", RulingBody)
-    @action(detail=True, methods=["post"])
-    def rule(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: p.referred_to_id == user.pk,
-            allowed=permissions.can_rule,
-            body=RulingBody,
-            run=lambda p, d: services.record_ruling(problem=p, by=request.user, ruling=d["ruling"]),
-        )
-
-    @_doc(
-        "Close without handling, with the reason (executive secretary)",
-        ReasonBody,
-        "For duplicates and reports that are not problems; the reason is recorded as the "
-        "resolution.",
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self._transition(
-            role=lambda user, p: permissions.is_secretary(user),
-            allowed=permissions.can_dismiss,
-            body=ReasonBody,
-            run=lambda p, d: services.dismiss_problem(
-                problem=p, by=request.user, reason=d["reason"]
-            ),
-        )
