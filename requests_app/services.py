@@ -2,7 +2,6 @@
 notifications after commit. No HTTP objects here, so the API can reuse them."""
 
 from datetime import timedelta
-from pathlib import PurePath
 
 from django.db import transaction
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm
 
 from collab.core import workflow
-from collab.core.files import upload_error
+from collab.core.files import check_uploads
 from collab.workdays.calendar import add_working_days
 
 from . import permissions, reminders, steps
@@ -140,12 +139,6 @@ def _detail_url(request) -> str:
     return reverse("requests:detail", args=[request.pk])
 
 
-def validate_attachment(upload) -> None:
-    message = upload_error(upload)
-    if message:
-        raise RequestError(message, field="attachments")
-
-
 def _validate(
     *, requester, fields, departments, milestones, recorded_late=False, stored_start=None
 ) -> None:
@@ -224,18 +217,9 @@ def _set_milestones(request, milestones) -> None:
 
 
 def _store_attachments(request, files, by) -> None:
+    check_uploads(files, field="attachments", error=RequestError)
     for upload in files:
-        validate_attachment(upload)
-    for upload in files:
-        attachment = Attachment(
-            request=request,
-            original_name=PurePath(upload.name).name[:255],
-            size=upload.size,
-            content_type=(getattr(upload, "content_type", "") or "")[:100],
-            uploaded_by=by,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
+        attachment = Attachment.store(upload, request=request, uploaded_by=by)
         _log(request, events.ATTACHMENT_ADDED, by=by, data={"name": attachment.original_name})
 
 

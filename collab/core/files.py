@@ -1,14 +1,18 @@
-"""Uploaded files, one set of rules for every app: allowed types and size (settings
-ATTACHMENT_ALLOWED_EXTENSIONS / ATTACHMENT_MAX_BYTES), a multi-file form field, and the
-download response. Stored names are random (each model's `upload_to`); the original
-name only comes back in the download's Content-Disposition."""
+"""Uploaded files, one model and one set of rules for every app: allowed types and size
+(settings ATTACHMENT_ALLOWED_EXTENSIONS / ATTACHMENT_MAX_BYTES), the stored-file model
+every attachment extends, a multi-file form field, and the download response. Stored
+names are random; the original name only comes back in the download's
+Content-Disposition."""
 
+import uuid
 from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import FileResponse, Http404
+from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 
@@ -34,6 +38,62 @@ def upload_error(upload) -> str | None:
             "limit": _limit_mb(),
         }
     return None
+
+
+def check_uploads(files, *, field: str, error: type[Exception]) -> None:
+    """Refuse the first file the rules refuse, as the app's `error` on `field`."""
+    for upload in files:
+        message = upload_error(upload)
+        if message:
+            raise error(message, field=field)
+
+
+def stored_path(instance, filename: str) -> str:
+    """A random stored name under the model's folder: nothing of the original name
+    reaches the file system."""
+    return f"{instance.STORAGE_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class StoredFile(models.Model):
+    """A file someone uploaded, with what the download needs to give it back. A link
+    deliverable has no file, hence the blank file and name."""
+
+    STORAGE_FOLDER = "files"
+
+    file = models.FileField(gettext_lazy("file"), upload_to=stored_path, max_length=200, blank=True)
+    original_name = models.CharField(gettext_lazy("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(gettext_lazy("size"), default=0)
+    content_type = models.CharField(gettext_lazy("content type"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return PurePath(self.original_name).suffix.lower().lstrip(".")
+
+    @classmethod
+    def store(cls, upload, **fields):
+        """Save `upload` (already checked) as a new row of this model."""
+        stored = cls(
+            original_name=PurePath(upload.name).name[:255],
+            size=upload.size,
+            content_type=(getattr(upload, "content_type", "") or "")[:100],
+            **fields,
+        )
+        stored.file.save(upload.name, upload, save=False)
+        stored.save()
+        return stored
 
 
 def upload_help() -> str:

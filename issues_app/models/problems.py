@@ -3,8 +3,6 @@
 Transitions only change the state; grading, limits, owners and escalation are set by
 the services, which also write the timeline."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from collab.core.files import StoredFile, stored_path
 from collab.core.models import TimelineEvent
 
 from .choices import (
@@ -300,36 +299,22 @@ class ProblemEntry(models.Model):
         return f"{self.get_kind_display()}: {self.text[:40]}"
 
 
-def attachment_path(instance, filename: str) -> str:
-    # Random stored name: nothing of the original name reaches the file system.
-    now = timezone.now()
-    return f"problems/{now:%Y/%m}/{uuid.uuid4().hex}"
+# Named by the first migrations; new files go through StoredFile's own path.
+attachment_path = stored_path
 
 
-class ProblemAttachment(models.Model):
+class ProblemAttachment(StoredFile):
+    STORAGE_FOLDER = "problems"
+
     problem = models.ForeignKey(
         Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("problem attachment")
         verbose_name_plural = _("problem attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ProblemEvent(TimelineEvent):

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from collab.core.files import upload_error
 from collab.workdays import calendar
 from collab.workdays.calendar import end_of_office_day as end_of_office_day
 
@@ -50,9 +49,3 @@ def add_working_days(moment: datetime.datetime, days: int) -> datetime.datetime:
 
 def secretaries() -> list:
     return list(get_user_model().objects.filter(is_secretary=True, is_active=True).order_by("pk"))
-
-
-def validate_attachment(upload) -> None:
-    message = upload_error(upload)
-    if message:
-        raise IssueError(message, field="attachments")

@@ -5,6 +5,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.files import check_uploads
 from collab.notify.reminders import schedule_deadline
 from collab.workdays import calendar
 from requests_app.models import Request
@@ -15,7 +16,7 @@ from ..errors import IssueError
 from ..models import Problem, ProblemAttachment, ProblemDepartment, events
 from ..models.choices import RESPONSE_WORKING_DAYS
 from ..reminder_kinds import RESPONSE_KIND
-from .common import add_working_days, deny, log_problem, secretaries, validate_attachment
+from .common import add_working_days, deny, log_problem, secretaries
 from .problems import check_allowed, department_people, locked_problem, tell
 
 
@@ -54,8 +55,7 @@ def report_problem(
             gettext("%(codes)s no longer exists.") % {"codes": ", ".join(inactive)},
             field="departments",
         )
-    for upload in files:
-        validate_attachment(upload)
+    check_uploads(files, field="attachments", error=IssueError)
     response_due = add_working_days(now, RESPONSE_WORKING_DAYS)
     with transaction.atomic():
         # The request row lock serialises serial numbers per request.
@@ -124,21 +124,12 @@ def report_problem(
 
 def _store_attachments(problem, files, *, by, at) -> None:
     for upload in files:
-        ProblemAttachment.objects.create(
-            problem=problem,
-            file=upload,
-            original_name=upload.name[:255],
-            size=upload.size,
-            content_type=(getattr(upload, "content_type", "") or "")[:100],
-            uploaded_by=by,
-            uploaded_at=at,
-        )
+        ProblemAttachment.store(upload, problem=problem, uploaded_by=by, uploaded_at=at)
 
 
 def add_attachments(*, problem, by, files, now=None) -> None:
     now = now or timezone.now()
-    for upload in files:
-        validate_attachment(upload)
+    check_uploads(files, field="attachments", error=IssueError)
     with transaction.atomic():
         problem = locked_problem(problem)
         check_allowed(permissions.can_add_attachment(by, problem), False, problem)

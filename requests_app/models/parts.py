@@ -2,8 +2,6 @@
 clarifications, the timeline and per-object access grants."""
 
 import datetime
-import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from collab.core.files import StoredFile, stored_path
 from collab.core.models import TimelineEvent
 
 from .choices import Answer
@@ -136,40 +135,22 @@ class Milestone(models.Model):
         return f"{self.date:%Y-%m-%d} {self.description}"
 
 
-def attachment_path(instance, filename: str) -> str:
-    # Random stored name: nothing of the original name reaches the file system.
-    now = timezone.now()
-    return f"requests/{now:%Y/%m}/{uuid.uuid4().hex}"
+# Named by the first migrations; new files go through StoredFile's own path.
+attachment_path = stored_path
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
+    STORAGE_FOLDER = "requests"
+
     request = models.ForeignKey(
         Request, verbose_name=_("request"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def extension(self) -> str:
-        return PurePath(self.original_name).suffix.lower().lstrip(".")
 
 
 class Clarification(models.Model):

@@ -1,9 +1,6 @@
 """What hangs off a task: the progress log, delivery and acceptance rounds with their
 deliverables, the department ratings and the timeline."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,32 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from collab.core.files import StoredFile, stored_path
 from collab.core.models import TimelineEvent
 
 from .choices import SCORES, DeliverableKind, RoundResult
 from .events import label_for
 from .task import Task
 
-
-def stored_file_path(instance, filename: str) -> str:
-    # Random stored name: nothing of the original name reaches the file system.
-    now = timezone.now()
-    return f"tasks/{now:%Y/%m}/{uuid.uuid4().hex}"
+# Named by the first migrations; new files go through StoredFile's own path.
+stored_file_path = stored_path
 
 
-class StoredFile(models.Model):
-    # Blank-able because a deliverable may be a link instead of a file.
-    file = models.FileField(_("file"), upload_to=stored_file_path, max_length=200, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    size = models.PositiveBigIntegerField(_("size"), default=0)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+class TaskFile(StoredFile):
+    STORAGE_FOLDER = "tasks"
 
     class Meta:
         abstract = True
-
-    @property
-    def extension(self) -> str:
-        return PurePath(self.original_name).suffix.lower().lstrip(".")
 
 
 class ProgressEntry(models.Model):
@@ -79,20 +66,13 @@ class ProgressEntry(models.Model):
         return f"{self.date:%Y-%m-%d} {self.text[:40]}"
 
 
-class ProgressFile(StoredFile):
+class ProgressFile(TaskFile):
     entry = models.ForeignKey(
         ProgressEntry,
         verbose_name=_("progress entry"),
         on_delete=models.CASCADE,
         related_name="files",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     history = HistoricalRecords()
 
     class Meta:
@@ -163,7 +143,7 @@ class AcceptanceRound(models.Model):
         return bool(self.decided_at and self.decided_at > self.feedback_due)
 
 
-class Deliverable(StoredFile):
+class Deliverable(TaskFile):
     """A file or a link handed in with one delivery round."""
 
     round = models.ForeignKey(

@@ -2,7 +2,7 @@
 after commit. No HTTP objects here, so an API can reuse them."""
 
 from .acceptance import accept_task, deliver_task, reject_task
-from .common import stale_error, validate_upload
+from .common import stale_error
 from .planning import EDIT_FIELDS, cancel_task, create_task, update_task
 from .rating import rate_department
 from .work import post_progress, resume_task, start_task
@@ -20,5 +20,4 @@ __all__ = [
     "start_task",
     "stale_error",
     "update_task",
-    "validate_upload",
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.files import check_uploads
 from collab.workdays import calendar
 
 from .. import permissions, reminders
@@ -21,8 +22,6 @@ from .common import (
     locked_task,
     log_event,
     stale_error,
-    store_upload,
-    validate_upload,
 )
 
 
@@ -51,8 +50,7 @@ def deliver_task(*, task, by, note="", files=(), links=()) -> AcceptanceRound:
     if not permissions.is_owner(by, task):
         raise deny()
     links = _clean_links(links)
-    for upload in files:
-        validate_upload(upload, field="files")
+    check_uploads(files, field="files", error=TaskError)
     if not files and not links:
         raise TaskError(gettext("Hand in at least one file or link."), field="files")
     with transaction.atomic():
@@ -74,8 +72,7 @@ def deliver_task(*, task, by, note="", files=(), links=()) -> AcceptanceRound:
             feedback_due=feedback_due,
         )
         for upload in files:
-            store_upload(
-                Deliverable,
+            Deliverable.store(
                 upload,
                 round=round_,
                 task=task,

@@ -1,14 +1,11 @@
 """What the task services share: the task timeline, the locked row, state changes
 that explain a click that came too late, and stored uploads."""
 
-from pathlib import PurePath
-
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from collab.core import workflow
-from collab.core.files import upload_error
 from requests_app.models import State as RequestState
 
 from ..errors import TaskError
@@ -102,21 +99,3 @@ def fire(task, method_name: str) -> None:
 
 def save_task(task) -> None:
     workflow.save(task, stale=stale_error)
-
-
-def validate_upload(upload, *, field: str) -> None:
-    message = upload_error(upload)
-    if message:
-        raise TaskError(message, field=field)
-
-
-def store_upload(model, upload, **fields):
-    stored = model(
-        original_name=PurePath(upload.name).name[:255],
-        size=upload.size,
-        content_type=(getattr(upload, "content_type", "") or "")[:100],
-        **fields,
-    )
-    stored.file.save(upload.name, upload, save=False)
-    stored.save()
-    return stored

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from collab.core.files import check_uploads
+
 from .. import permissions
 from ..errors import TaskError
 from ..models import ProgressEntry, ProgressFile, Task, events
@@ -15,8 +17,6 @@ from .common import (
     log_event,
     save_task,
     stale_error,
-    store_upload,
-    validate_upload,
 )
 
 
@@ -56,8 +56,7 @@ def post_progress(*, task, by, text, percent=None, files=()) -> ProgressEntry:
         raise TaskError(gettext("Say what was done."), field="text")
     if percent is not None and not 0 <= percent <= 100:
         raise TaskError(gettext("Enter a percentage from 0 to 100."), field="percent")
-    for upload in files:
-        validate_upload(upload, field="files")
+    check_uploads(files, field="files", error=TaskError)
     with transaction.atomic():
         task = locked_task(task)
         if not permissions.can_post_progress(by, task):
@@ -75,7 +74,7 @@ def post_progress(*, task, by, text, percent=None, files=()) -> ProgressEntry:
                 entry.percent = percent
             entry.save()
         for upload in files:
-            store_upload(ProgressFile, upload, entry=entry, uploaded_by=by, uploaded_at=now)
+            ProgressFile.store(upload, entry=entry, uploaded_by=by, uploaded_at=now)
         if percent is not None:
             task.progress_percent = percent
         task.last_progress_at = now
