@@ -70,14 +70,15 @@ class ActionsField(serializers.Field):
     def __init__(self, workflow: Workflow, *, extra=None, **kwargs):
         self.workflow = workflow
         self.extra = extra or {}
-        names = [*self.extra, *workflow.actions]
+        names = [*self.extra, *(step.api_name for step in workflow.actions.values())]
         kwargs.setdefault("help_text", "What you may do now; one of: " + ", ".join(names))
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, obj):
         user = self.context["request"].user
         extra = [name for name, allowed in self.extra.items() if allowed(user, obj)]
-        return extra + self.workflow.allowed_names(user, obj)
+        steps = self.workflow.actions
+        return extra + [steps[name].api_name for name in self.workflow.allowed_names(user, obj)]
 
 
 def _handler(workflow: Workflow, step: Action, body):

@@ -100,6 +100,11 @@ class Action:
         return self.api_url_path or self.path
 
     @property
+    def api_name(self) -> str:
+        """How the API names the step in a resource's `actions`."""
+        return self.api_path.replace("-", "_")
+
+    @property
     def method_name(self) -> str:
         """The API viewset method: a Python name (``return`` is a keyword)."""
         return self.name.replace("-", "_") + ("_" if self.name in {"return"} else "")

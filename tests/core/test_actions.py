@@ -1,9 +1,10 @@
 """Every declared step, asked of every edge it generates, for every demo person, on
 normal and confidential objects in the states where it matters: the page shows its
-button exactly when the HTML step answers with its form and the API step gets as far as
-validating the body. Where the person may not see the object, all three say nothing
-(404); where they have no part in the step, 403; where the state moved on, the page
-explains (redirect) and the API answers 409.
+button exactly when the HTML step answers with its form, the API step gets as far as
+validating the body and the API's `actions` of the object list it. Where the person
+may not see the object, all of them say nothing (404); where they have no part in the
+step, 403; where the state moved on, the page explains (redirect) and the API answers
+409.
 
 The API calls run inside a savepoint that is rolled back, so that a step without input
 cannot change the object for the next person asked."""
@@ -219,10 +220,14 @@ def test_every_action_agrees_on_page_html_step_and_api(demo, namespace):
             page = browser.get(page_url)
             etag = api(demo[scene["reader"]]).get(api_url)["ETag"]
             shown = _buttons(page.content.decode(), workflow.actions)
+            detail = client.get(api_url)
+            listed = set(detail.json()["actions"]) if detail.status_code == 200 else set()
+            assert detail.status_code == page.status_code, (namespace, label, name)
             for action in workflow.actions.values():
                 step = browser.get(page_url + action.path + "/").status_code
                 where = (namespace, label, name, action.name)
                 assert (PAGE[step] == "may") == (action.name in shown), (*where, step)
+                assert (action.name in shown) == (action.api_name in listed), where
                 if page.status_code == 404:
                     assert step == 404, where
                 if action.api:

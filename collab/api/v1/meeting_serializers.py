@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from issues_app import permissions
+from issues_app.actions import meetings
 from issues_app.models import (
     ActionItem,
     ActionState,
@@ -25,6 +26,7 @@ from issues_app.models import (
     MilestoneStage,
 )
 
+from ..actions import ActionsField
 from .common import ProvisionalFlag, UserRefSerializer
 
 PEOPLE = get_user_model().objects.filter(is_active=True, department__isnull=False)
@@ -217,9 +219,6 @@ class MeetingEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-MEETING_ACTIONS = ("agenda", "minutes", "publish", "cancel", "sign_off")
-
-
 class MeetingDetailSerializer(MeetingListSerializer):
     request = serializers.SerializerMethodField()
     attendees = AttendeeSerializer(many=True, read_only=True)
@@ -229,7 +228,14 @@ class MeetingDetailSerializer(MeetingListSerializer):
     signed_off_by = UserRefSerializer(read_only=True, allow_null=True)
     created_by = UserRefSerializer(read_only=True)
     timeline = MeetingEventSerializer(source="events", many=True, read_only=True)
-    actions = serializers.SerializerMethodField(help_text="What you may do with the meeting now.")
+    actions = ActionsField(
+        meetings,
+        extra={
+            "agenda": permissions.can_edit_meeting,
+            "minutes": permissions.can_edit_meeting,
+        },
+        help_text="What you may do with the meeting now.",
+    )
 
     class Meta(MeetingListSerializer.Meta):
         fields = [
@@ -258,18 +264,6 @@ class MeetingDetailSerializer(MeetingListSerializer):
     @extend_schema_field(ActionItemSerializer(many=True))
     def get_action_items(self, meeting):
         return ActionItemSerializer(meeting.actions.all(), many=True, context=self.context).data
-
-    def get_actions(self, meeting) -> list[str]:
-        user = self.context["request"].user
-        edit = permissions.can_edit_meeting(user, meeting)
-        allowed = {
-            "agenda": edit,
-            "minutes": edit,
-            "publish": permissions.can_publish(user, meeting),
-            "cancel": permissions.can_cancel_meeting(user, meeting),
-            "sign_off": permissions.can_sign_off(user, meeting),
-        }
-        return [name for name in MEETING_ACTIONS if allowed[name]]
 
 
 # --- filtering -----------------------------------------------------------------------

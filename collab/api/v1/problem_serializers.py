@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from collab.org.models import Department
 from issues_app import permissions
+from issues_app.actions import problems
 from issues_app.models import (
     ActionItem,
     AgendaItem,
@@ -19,6 +20,7 @@ from issues_app.models import (
     ProblemState,
 )
 
+from ..actions import ActionsField
 from .common import DepartmentRefSerializer, ProvisionalFlag, UserRefSerializer
 from .task_serializers import RequestRefSerializer
 
@@ -196,22 +198,6 @@ class ProblemActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-PROBLEM_ACTIONS = (
-    "grade",
-    "respond",
-    "propose",
-    "decide",
-    "resolve",
-    "confirm",
-    "reopen",
-    "escalate",
-    "assign",
-    "refer",
-    "rule",
-    "close",
-)
-
-
 class ProblemDetailSerializer(ProblemListSerializer):
     departments = ConcernedSerializer(many=True, read_only=True)
     graded_by = UserRefSerializer(read_only=True, allow_null=True)
@@ -224,7 +210,15 @@ class ProblemDetailSerializer(ProblemListSerializer):
     meetings = ProblemMeetingSerializer(source="agenda_items", many=True, read_only=True)
     action_items = ProblemActionItemSerializer(source="actions", many=True, read_only=True)
     timeline = ProblemEventSerializer(source="events", many=True, read_only=True)
-    actions = serializers.SerializerMethodField(help_text="What you may do with the problem now.")
+    actions = ActionsField(
+        problems,
+        extra={
+            "respond": permissions.can_respond_any,
+            "propose": permissions.can_add_entry,
+            "decide": permissions.can_add_entry,
+        },
+        help_text="What you may do with the problem now.",
+    )
 
     class Meta(ProblemListSerializer.Meta):
         fields = [
@@ -250,25 +244,6 @@ class ProblemDetailSerializer(ProblemListSerializer):
             "actions",
         ]
         read_only_fields = fields
-
-    def get_actions(self, problem) -> list[str]:
-        user = self.context["request"].user
-        entry = permissions.can_add_entry(user, problem)
-        allowed = {
-            "grade": permissions.can_grade(user, problem),
-            "respond": permissions.can_respond_any(user, problem),
-            "propose": entry,
-            "decide": entry,
-            "resolve": permissions.can_resolve(user, problem),
-            "confirm": permissions.can_confirm(user, problem),
-            "reopen": permissions.can_confirm(user, problem),
-            "escalate": permissions.can_escalate(user, problem),
-            "assign": permissions.can_set_owner(user, problem),
-            "refer": permissions.can_refer(user, problem),
-            "rule": permissions.can_rule(user, problem),
-            "close": permissions.can_dismiss(user, problem),
-        }
-        return [name for name in PROBLEM_ACTIONS if allowed[name]]
 
 
 # --- filtering -----------------------------------------------------------------------
