@@ -11,7 +11,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from collab.core.workflow import Workflow
+from collab.core.workflow import Workflow, plain_form
 
 from . import permissions, selectors, services
 from .bodies import AssignBody, GradeBody, ReasonBody, RulingBody
@@ -20,17 +20,8 @@ from .models import Meeting, MeetingKind, Problem
 from .services.common import end_of_office_day
 
 
-def _plain(form_class, **options):
-    """The kernel hands every form the object and the person; these forms need neither."""
-
-    def build(data=None, files=None, *, obj=None, user=None):
-        return form_class(data, files, **options)
-
-    return build
-
-
 def _comment(*, required=False, label=None):
-    return _plain(CommentForm, required=required, label=label)
+    return plain_form(CommentForm, required=required, label=label)
 
 
 # --- problems ------------------------------------------------------------------------------
@@ -65,7 +56,7 @@ problems.action(
     ),
     role=_secretary,
     allowed=permissions.can_grade,
-    form=_plain(GradeForm),
+    form=plain_form(GradeForm),
     body=GradeBody,
     run=lambda obj, by, data: services.grade_problem(
         problem=obj,
@@ -87,7 +78,7 @@ problems.action(
         permissions.is_major_handler(user) or permissions.is_owner(user, problem)
     ),
     allowed=permissions.can_set_owner,
-    form=_plain(OwnerForm),
+    form=plain_form(OwnerForm),
     body=AssignBody,
     run=lambda obj, by, data: services.set_owner(
         problem=obj,
@@ -106,7 +97,7 @@ problems.action(
         permissions.is_owner(user, problem) or permissions.is_secretary(user)
     ),
     allowed=permissions.can_resolve,
-    form=_plain(ResolveForm),
+    form=plain_form(ResolveForm),
     run=lambda obj, by, data: services.resolve_problem(
         problem=obj, by=by, resolution=data["resolution"]
     ),
@@ -228,7 +219,7 @@ meetings.action(
     style="secondary",
     role=_meeting_manager,
     allowed=permissions.can_publish,
-    form=_plain(forms.Form),  # nothing to say: publishing takes no input
+    form=plain_form(forms.Form),  # nothing to say: publishing takes no input
     run=lambda obj, by, data: services.publish_minutes(meeting=obj, by=by),
     done=_("Minutes published; attendees and action owners are told."),
     summary="Publish the minutes (executive secretary)",

@@ -4,7 +4,7 @@ views, the API actions and the permission-matrix tests all come from here."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from collab.core.workflow import Workflow
+from collab.core.workflow import Workflow, plain_form
 
 from . import permissions, selectors, services
 from .bodies import CommentBody, DeliverBody, ProgressBody
@@ -30,15 +30,6 @@ workflow = Workflow(
 )
 
 
-def _plain(form_class):
-    """The kernel hands every form the object and the person; these forms need neither."""
-
-    def build(*args, obj=None, user=None, **kwargs):
-        return form_class(*args, **kwargs)
-
-    return build
-
-
 def _requester_side(user, task) -> bool:
     return permissions.is_requester_side(user, task.request)
 
@@ -49,7 +40,7 @@ workflow.action(
     title=_("Start the task"),
     role=permissions.is_owner,
     allowed=permissions.can_start,
-    form=_plain(ConfirmForm),
+    form=plain_form(ConfirmForm),
     body=CommentBody,
     run=lambda obj, by, data: services.start_task(task=obj, by=by),
     done=_("Task started."),
@@ -61,7 +52,7 @@ workflow.action(
     title=_("Resume work on the required changes"),
     role=permissions.is_owner,
     allowed=permissions.can_resume,
-    form=_plain(CommentForm),
+    form=plain_form(CommentForm),
     run=lambda obj, by, data: services.resume_task(task=obj, by=by, **data),
     done=_("Back in progress."),
     summary="Resume work after a rejection (owner)",
@@ -73,7 +64,7 @@ workflow.action(
     button=_("Post"),
     role=permissions.may_post_progress,
     allowed=permissions.can_post_progress,
-    form=_plain(ProgressForm),
+    form=plain_form(ProgressForm),
     body=ProgressBody,
     run=lambda obj, by, data: services.post_progress(
         task=obj,
@@ -90,7 +81,7 @@ workflow.action(
     label=_("Deliver"),
     role=permissions.is_owner,
     allowed=permissions.can_deliver,
-    form=_plain(DeliverForm),
+    form=plain_form(DeliverForm),
     body=DeliverBody,
     run=lambda obj, by, data: services.deliver_task(
         task=obj, by=by, note=data["note"], files=data.get("files", ()), links=data["links"]
@@ -105,7 +96,7 @@ workflow.action(
     button=_("Accept and sign"),
     role=_requester_side,
     allowed=permissions.can_decide,
-    form=_plain(AcceptForm),
+    form=plain_form(AcceptForm),
     run=lambda obj, by, data: services.accept_task(task=obj, by=by, **data),
     done=_("Delivery accepted."),
     summary="Accept the delivery (requester or requesting head)",
@@ -117,7 +108,7 @@ workflow.action(
     style="secondary",
     role=_requester_side,
     allowed=permissions.can_decide,
-    form=_plain(RejectForm),
+    form=plain_form(RejectForm),
     run=lambda obj, by, data: services.reject_task(task=obj, by=by, **data),
     done=_("Sent back to the owner with the required changes."),
     summary="Reject the delivery with required changes and a new deadline",
@@ -128,7 +119,7 @@ workflow.action(
     style="secondary outline",
     role=permissions.is_task_head,
     allowed=permissions.can_cancel,
-    form=_plain(CancelForm),
+    form=plain_form(CancelForm),
     run=lambda obj, by, data: services.cancel_task(task=obj, by=by, **data),
     done=_("Task cancelled."),
     summary="Cancel the task (head of the department, before delivery)",

@@ -58,6 +58,15 @@ def comment_form(*, required=False, label=None, help_text=""):
     return build
 
 
+def plain_form(form_class, **options):
+    """A step's form that needs neither the object nor the person the kernel hands over."""
+
+    def build(data=None, files=None, *, obj=None, user=None):
+        return form_class(data, files, **options)
+
+    return build
+
+
 # --- the declaration ----------------------------------------------------------------------
 
 
