@@ -40,3 +40,15 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} @ {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, verb: str, *, by, comment="", data=None, at=None, **target):
+        """Write one event; `target` names the object(s) it belongs to (request=…)."""
+        return cls.objects.create(
+            verb=verb,
+            actor=by,
+            comment=comment or "",
+            data=data or {},
+            at=at or timezone.now(),
+            **target,
+        )

@@ -4,7 +4,6 @@ attachment checks."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from collab.workdays import calendar
@@ -19,25 +18,11 @@ def deny() -> IssueError:
 
 
 def log_problem(problem, verb, *, by, comment="", data=None, at=None) -> ProblemEvent:
-    return ProblemEvent.objects.create(
-        problem=problem,
-        verb=verb,
-        actor=by,
-        comment=comment or "",
-        data=data or {},
-        at=at or timezone.now(),
-    )
+    return ProblemEvent.record(verb, by=by, comment=comment, data=data, at=at, problem=problem)
 
 
 def log_meeting(meeting, verb, *, by, comment="", data=None, at=None) -> MeetingEvent:
-    return MeetingEvent.objects.create(
-        meeting=meeting,
-        verb=verb,
-        actor=by,
-        comment=comment or "",
-        data=data or {},
-        at=at or timezone.now(),
-    )
+    return MeetingEvent.record(verb, by=by, comment=comment, data=data, at=at, meeting=meeting)
 
 
 def add_working_days(moment: datetime.datetime, days: int) -> datetime.datetime:

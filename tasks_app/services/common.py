@@ -13,14 +13,8 @@ from ..models import Task, TaskEvent, events
 
 
 def log_event(*, request, task=None, verb, by, comment="", data=None, at=None) -> TaskEvent:
-    return TaskEvent.objects.create(
-        request=request,
-        task=task,
-        verb=verb,
-        actor=by,
-        comment=comment or "",
-        data=data or {},
-        at=at or timezone.now(),
+    return TaskEvent.record(
+        verb, by=by, comment=comment, data=data, at=at, request=request, task=task
     )
 
 
