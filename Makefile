@@ -57,7 +57,7 @@ testtools:
 	fi
 
 messages-extract: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='tests/*' --ignore='bench/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='tests/*' --ignore='bench/*' --ignore='.venv/*'
 
 messages: $(STAMP)
 	@DJANGO_SETTINGS_MODULE=collab.settings.dev $(PY) manage.py compile_catalogues
