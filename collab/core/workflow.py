@@ -25,6 +25,9 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -266,6 +269,35 @@ class Workflow:
     def _stale(self, http_request, obj, error):
         messages.warning(http_request, str(error))
         return redirect(self.detail_url(obj))
+
+
+# --- a click that came too late -----------------------------------------------------------
+
+
+def explain_stale(events, *, state: str, error, changed: str, unchanged: str, said=None):
+    """The one explanation of a stale click: who did what, and when, and the state now.
+
+    `events` is the object's timeline without the events that change nothing a person
+    can do. The last event a person did is named — the system's own follow-ups (a
+    request reaching the departments once the leader approved) are consequences, not
+    the change the clicker lost to. `said` maps a verb to its own sentence ("Already
+    approved by %(who)s at %(when)s…"); `changed` is the sentence for any other event,
+    `unchanged` the one for a timeline with nothing in it. All are translated strings
+    with %(who)s, %(what)s, %(when)s and %(state)s to fill."""
+    ordered = events.select_related("actor").order_by("-at", "-pk")
+    last = ordered.filter(actor__isnull=False).first() or ordered.first()
+    if last is None:
+        return error(unchanged % {"state": state})
+    sentence = (said or {}).get(last.verb, changed)
+    return error(
+        sentence
+        % {
+            "who": last.actor.name if last.actor else gettext("the system"),
+            "what": last.label,
+            "when": date_format(timezone.localtime(last.at), "Y-m-d H:i"),
+            "state": state,
+        }
+    )
 
 
 # --- the service side ---------------------------------------------------------------------

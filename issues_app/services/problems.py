@@ -3,8 +3,6 @@ the explanation of a click that came too late, state changes and notifications
 after commit."""
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from collab.core import workflow
@@ -25,30 +23,15 @@ def problem_url(problem) -> str:
 def stale_error(problem) -> IssueError:
     """Explain a click that came too late: who changed the problem, and when."""
     fresh = Problem.objects.get(pk=problem.pk)
-    last = (
-        ProblemEvent.objects.filter(problem_id=problem.pk)
-        .exclude(verb__in=QUIET_VERBS)
-        .select_related("actor")
-        .order_by("-at", "-pk")
-        .first()
-    )
-    state = fresh.get_state_display()
-    if last is None:
-        return IssueError(
-            gettext("This problem has changed in the meantime; it is now “%(state)s”.")
-            % {"state": state}
-        )
-    return IssueError(
-        gettext(
+    return workflow.explain_stale(
+        ProblemEvent.objects.filter(problem_id=problem.pk).exclude(verb__in=QUIET_VERBS),
+        state=fresh.get_state_display(),
+        error=IssueError,
+        changed=gettext(
             "This problem has changed in the meantime: %(who)s %(what)s at %(when)s; "
             "it is now “%(state)s”."
-        )
-        % {
-            "who": last.actor.name if last.actor else gettext("the system"),
-            "what": last.label,
-            "when": date_format(timezone.localtime(last.at), "Y-m-d H:i"),
-            "state": state,
-        }
+        ),
+        unchanged=gettext("This problem has changed in the meantime; it is now “%(state)s”."),
     )
 
 

@@ -2,7 +2,6 @@
 that explain a click that came too late, and stored uploads."""
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from collab.core import workflow
@@ -33,51 +32,21 @@ QUIET_VERBS = {events.ATTACHMENT_ADDED, events.EDITED, events.ACCESS_GRANTED, ev
 
 
 def stale_error(request) -> RequestError:
-    """Explain a click that came too late: who changed the request, and when.
-
-    Names the last person who acted: the system's own follow-ups (the request reaching
-    the departments once the leader approved, a deadline moved) are consequences, not
-    the change the person lost to. Reads a fresh copy rather than refresh_from_db():
-    django-fsm lifts the field's protection class-wide while refreshing, which races
-    with other threads."""
+    """Explain a click that came too late: who changed the request, and when. Reads a
+    fresh copy rather than refresh_from_db(): django-fsm lifts the field's protection
+    class-wide while refreshing, which races with other threads."""
     request = Request.objects.get(pk=request.pk)
-    history = (
-        RequestEvent.objects.filter(request=request)
-        .exclude(verb__in=[*QUIET_VERBS])
-        .select_related("actor")
-        .order_by("-at", "-pk")
-    )
-    last = history.filter(actor__isnull=False).first() or history.first()
-    state = request.get_state_display()
-    if last is None:
-        return RequestError(
-            gettext("This request has changed in the meantime; it is now “%(state)s”.")
-            % {"state": state}
-        )
-    params = {
-        "who": last.actor.name if last.actor else gettext("the system"),
-        "when": date_format(timezone.localtime(last.at), "Y-m-d H:i"),
-        "what": last.label,
-        "state": state,
-    }
-    if last.verb in APPROVED_VERBS:
-        return RequestError(
-            gettext("Already approved by %(who)s at %(when)s; the request is now “%(state)s”.")
-            % params
-        )
-    if last.actor is None:
-        return RequestError(
-            gettext(
-                "This request has changed in the meantime (%(what)s, %(when)s); it is now “%(state)s”."
-            )
-            % params
-        )
-    return RequestError(
-        gettext(
+    approved = gettext("Already approved by %(who)s at %(when)s; the request is now “%(state)s”.")
+    return workflow.explain_stale(
+        RequestEvent.objects.filter(request=request).exclude(verb__in=[*QUIET_VERBS]),
+        state=request.get_state_display(),
+        error=RequestError,
+        said={verb: approved for verb in APPROVED_VERBS},
+        changed=gettext(
             "This request has changed in the meantime: %(who)s %(what)s at %(when)s; "
             "it is now “%(state)s”."
-        )
-        % params
+        ),
+        unchanged=gettext("This request has changed in the meantime; it is now “%(state)s”."),
     )
 
 

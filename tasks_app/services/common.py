@@ -29,7 +29,6 @@ def format_when(moment) -> str:
 def stale_error(task) -> TaskError:
     """Explain a click that came too late: who changed the task, and when."""
     task = Task.objects.select_related("request").get(pk=task.pk)
-    state = task.get_state_display()
     if task.request.state != RequestState.IN_PROGRESS:
         return TaskError(
             gettext(
@@ -38,24 +37,9 @@ def stale_error(task) -> TaskError:
             )
             % {"request_state": task.request.get_state_display()}
         )
-    last = (
-        TaskEvent.objects.filter(task=task, verb__in=events.STATE_VERBS)
-        .select_related("actor")
-        .order_by("-at", "-pk")
-        .first()
-    )
-    if last is None or last.verb == events.CREATED:
-        return TaskError(
-            gettext("This task has changed in the meantime; it is now “%(state)s”.")
-            % {"state": state}
-        )
-    params = {
-        "who": last.actor.name if last.actor else gettext("the system"),
-        "when": format_when(last.at),
-        "state": state,
-    }
-    # Each message is spelled out for the translators (makemessages reads literals).
-    messages = {
+    unchanged = gettext("This task has changed in the meantime; it is now “%(state)s”.")
+    # Each sentence is spelled out for the translators (makemessages reads literals).
+    said = {
         events.STARTED: gettext(
             "Already started by %(who)s at %(when)s; the task is now “%(state)s”."
         ),
@@ -73,7 +57,16 @@ def stale_error(task) -> TaskError:
         ),
         events.CANCELLED: gettext("Already cancelled by %(who)s at %(when)s."),
     }
-    return TaskError(messages[last.verb] % params)
+    return workflow.explain_stale(
+        TaskEvent.objects.filter(task=task, verb__in=events.STATE_VERBS).exclude(
+            verb=events.CREATED
+        ),
+        state=task.get_state_display(),
+        error=TaskError,
+        said=said,
+        changed=unchanged,
+        unchanged=unchanged,
+    )
 
 
 def locked_task(task) -> Task:
