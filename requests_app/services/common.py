@@ -12,14 +12,7 @@ from ..models import Attachment, Request, RequestEvent, events
 
 
 def log_event(request, verb, *, by, comment="", data=None, at=None) -> RequestEvent:
-    return RequestEvent.objects.create(
-        request=request,
-        verb=verb,
-        actor=by,
-        comment=comment or "",
-        data=data or {},
-        at=at or timezone.now(),
-    )
+    return RequestEvent.record(verb, by=by, comment=comment, data=data, at=at, request=request)
 
 
 def deny() -> RequestError:
