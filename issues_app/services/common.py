@@ -4,7 +4,6 @@ attachment checks."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext
 
 from collab.workdays import calendar
 from collab.workdays.calendar import end_of_office_day as end_of_office_day
@@ -12,9 +11,7 @@ from collab.workdays.calendar import end_of_office_day as end_of_office_day
 from ..errors import IssueError
 from ..models import MeetingEvent, ProblemEvent
 
-
-def deny() -> IssueError:
-    return IssueError(gettext("You are not allowed to do this."))
+deny = IssueError.denied
 
 
 def log_problem(problem, verb, *, by, comment="", data=None, at=None) -> ProblemEvent:

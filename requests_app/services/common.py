@@ -15,8 +15,7 @@ def log_event(request, verb, *, by, comment="", data=None, at=None) -> RequestEv
     return RequestEvent.record(verb, by=by, comment=comment, data=data, at=at, request=request)
 
 
-def deny() -> RequestError:
-    return RequestError(gettext("You are not allowed to do this."))
+deny = RequestError.denied
 
 
 APPROVED_VERBS = {events.HEAD_APPROVED, events.LEADER_APPROVED}

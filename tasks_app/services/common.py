@@ -18,8 +18,7 @@ def log_event(*, request, task=None, verb, by, comment="", data=None, at=None) -
     )
 
 
-def deny() -> TaskError:
-    return TaskError(gettext("You are not allowed to do this."))
+deny = TaskError.denied
 
 
 def format_when(moment) -> str:
