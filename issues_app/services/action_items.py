@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collab.core import workflow
 from collab.notify.reminders import cancel_reminders
 
 from .. import permissions
@@ -15,14 +15,14 @@ from .common import deny, log_meeting, log_problem
 from .meetings import tell
 
 
+def _changed(action) -> IssueError:
+    return IssueError(gettext("This action item changed in the meantime."))
+
+
 def complete_action(*, action, by, note="", now=None) -> ActionItem:
     now = now or timezone.now()
     with transaction.atomic():
-        action = (
-            ActionItem.objects.select_for_update(of=("self",))
-            .select_related("meeting", "problem__request")
-            .get(pk=action.pk)
-        )
+        action = workflow.lock(ActionItem, action.pk, related=("meeting", "problem__request"))
         if not permissions.can_complete_action(by, action):
             if action.owner_id != by.pk:
                 raise deny()
@@ -30,12 +30,12 @@ def complete_action(*, action, by, note="", now=None) -> ActionItem:
                 gettext("This action item is already “%(state)s”.")
                 % {"state": action.get_state_display()}
             )
-        try:
-            action.complete()
-            action.done_by, action.done_at, action.done_note = by, now, note
-            action.save()
-        except (TransitionNotAllowed, ConcurrentTransition):
-            raise IssueError(gettext("This action item changed in the meantime.")) from None
+        workflow.fire(
+            action,
+            "complete",
+            stale=_changed,
+            then={"done_by": by, "done_at": now, "done_note": note},
+        )
         log_meeting(
             action.meeting,
             events.ACTION_DONE,

@@ -5,11 +5,9 @@ the notices to the people concerned."""
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from collab.core import workflow
 from collab.notify.handoff import notify_on_commit
 
 from ..errors import IssueError
@@ -31,41 +29,23 @@ def minutes_due_for(kind, ends_at) -> datetime.datetime:
 
 
 def stale_error(meeting) -> IssueError:
+    """Explain a click that came too late: who changed the meeting, and when."""
     fresh = Meeting.objects.get(pk=meeting.pk)
-    last = (
-        MeetingEvent.objects.filter(meeting_id=meeting.pk)
-        .exclude(
-            verb__in=[
-                events.MEETING_AGENDA_ADDED,
-                events.MEETING_MINUTES_SAVED,
-                events.DEADLINE_MOVED,
-            ]
-        )
-        .select_related("actor")
-        .order_by("-at", "-pk")
-        .first()
-    )
-    params = {"state": fresh.get_state_display()}
-    if last is None:
-        return IssueError(
-            gettext("This meeting has changed in the meantime; it is now “%(state)s”.") % params
-        )
-    params.update(
-        who=last.actor.name if last.actor else gettext("the system"),
-        what=last.label,
-        when=date_format(timezone.localtime(last.at), "Y-m-d H:i"),
-    )
-    return IssueError(
-        gettext(
+    quiet = [events.MEETING_AGENDA_ADDED, events.MEETING_MINUTES_SAVED, events.DEADLINE_MOVED]
+    return workflow.explain_stale(
+        MeetingEvent.objects.filter(meeting_id=meeting.pk).exclude(verb__in=quiet),
+        state=fresh.get_state_display(),
+        error=IssueError,
+        changed=gettext(
             "This meeting has changed in the meantime: %(who)s %(what)s at %(when)s; "
             "it is now “%(state)s”."
-        )
-        % params
+        ),
+        unchanged=gettext("This meeting has changed in the meantime; it is now “%(state)s”."),
     )
 
 
 def lock(meeting) -> Meeting:
-    return Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    return workflow.lock(Meeting, meeting.pk)
 
 
 def check(allowed: bool, role: bool, meeting) -> None:
@@ -74,11 +54,7 @@ def check(allowed: bool, role: bool, meeting) -> None:
 
 
 def fire_and_save(meeting, method_name: str) -> None:
-    try:
-        getattr(meeting, method_name)()
-        meeting.save()
-    except (TransitionNotAllowed, ConcurrentTransition):
-        raise stale_error(meeting) from None
+    workflow.fire(meeting, method_name, stale=stale_error)
 
 
 def tell(meeting, recipients, *, event, template, **extra) -> None:
