@@ -1,10 +1,9 @@
-"""Representations of meetings, their minutes and action items, and the bodies their
-actions take.
+"""Representations of meetings and their minutes, and the bodies their actions take.
 
 A meeting's agenda or action item may be about a problem or request the reader may not
-see; it is then shown without its title, as on the meeting page. The views put the ids
-the reader may see into the serializer context (`readable_problems`,
-`readable_requests`)."""
+see; it is then shown without its title, as on the meeting page (meeting_links). The
+views put the ids the reader may see into the serializer context (`readable_problems`,
+`readable_requests`). Action items have their own module, action_item_serializers."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -16,8 +15,6 @@ from rest_framework import serializers
 from issues_app import permissions
 from issues_app.actions import meetings
 from issues_app.models import (
-    ActionItem,
-    ActionState,
     AgendaItem,
     Meeting,
     MeetingAttendee,
@@ -27,51 +24,14 @@ from issues_app.models import (
 )
 
 from ..actions import ActionsField
+from .action_item_serializers import ActionItemFilterSerializer as ActionItemFilterSerializer
+from .action_item_serializers import ActionItemSerializer
+from .action_item_serializers import DoneBody as DoneBody
+from .action_item_serializers import MeetingRefSerializer as MeetingRefSerializer
 from .common import ProvisionalFlag, UserRefSerializer
+from .meeting_links import LinkedItem, LinkSerializer, request_link
 
 PEOPLE = get_user_model().objects.filter(is_active=True, department__isnull=False)
-
-
-class LinkSerializer(serializers.Serializer):
-    """A problem or request an item is about; all null when you may not see it."""
-
-    id = serializers.IntegerField(read_only=True, allow_null=True)
-    number = serializers.CharField(read_only=True, allow_null=True)
-    title = serializers.CharField(read_only=True, allow_null=True)
-
-
-def _problem_link(problem, readable) -> dict | None:
-    if problem is None:
-        return None
-    if problem.pk in readable:
-        return {"id": problem.pk, "number": problem.number, "title": problem.title}
-    return {"id": None, "number": None, "title": None}
-
-
-def _request_link(request, readable) -> dict | None:
-    if request is None:
-        return None
-    if request.pk in readable:
-        return {"id": request.pk, "number": request.number, "title": request.title}
-    return {"id": None, "number": None, "title": None}
-
-
-class _Links:
-    """Mixin for items linked to a problem and a request."""
-
-    def _readable(self):
-        return (
-            self.context.get("readable_problems", set()),
-            self.context.get("readable_requests", set()),
-        )
-
-    @extend_schema_field(LinkSerializer(allow_null=True))
-    def get_problem(self, item):
-        return _problem_link(item.problem, self._readable()[0]) if item.problem_id else None
-
-    @extend_schema_field(LinkSerializer(allow_null=True))
-    def get_request(self, item):
-        return _request_link(item.request, self._readable()[1]) if item.request_id else None
 
 
 # --- reading -------------------------------------------------------------------------
@@ -140,7 +100,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AgendaItemSerializer(_Links, serializers.ModelSerializer):
+class AgendaItemSerializer(LinkedItem, serializers.ModelSerializer):
     topic = serializers.SerializerMethodField(help_text="What is discussed, as the reader sees it.")
     problem = serializers.SerializerMethodField()
     request = serializers.SerializerMethodField()
@@ -161,52 +121,6 @@ class AgendaItemSerializer(_Links, serializers.ModelSerializer):
                 return f"{item.request.number} {item.request.title}"
             return gettext("(a request you may not see)")
         return item.title
-
-
-class MeetingRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(read_only=True)
-    kind = serializers.CharField(read_only=True)
-    starts_at = serializers.DateTimeField(read_only=True)
-
-
-class ActionItemSerializer(_Links, serializers.ModelSerializer):
-    meeting = MeetingRefSerializer(read_only=True)
-    owner = UserRefSerializer(read_only=True)
-    problem = serializers.SerializerMethodField()
-    request = serializers.SerializerMethodField()
-    done_by = UserRefSerializer(read_only=True, allow_null=True)
-    overdue = serializers.BooleanField(read_only=True)
-    can_complete = serializers.SerializerMethodField(
-        help_text="Whether you may mark it done now (its owner, once the minutes are out)."
-    )
-    web_url = serializers.SerializerMethodField(help_text="Mark it done in the browser.")
-
-    class Meta:
-        model = ActionItem
-        fields = [
-            "id",
-            "meeting",
-            "title",
-            "owner",
-            "deadline",
-            "state",
-            "overdue",
-            "problem",
-            "request",
-            "done_by",
-            "done_at",
-            "done_note",
-            "can_complete",
-            "web_url",
-        ]
-        read_only_fields = fields
-
-    def get_can_complete(self, item) -> bool:
-        return permissions.can_complete_action(self.context["request"].user, item)
-
-    def get_web_url(self, item) -> str:
-        return reverse("issues:action_done", args=[item.pk])
 
 
 class MeetingEventSerializer(serializers.ModelSerializer):
@@ -259,7 +173,7 @@ class MeetingDetailSerializer(MeetingListSerializer):
     @extend_schema_field(LinkSerializer(allow_null=True))
     def get_request(self, meeting):
         readable = self.context.get("readable_requests", set())
-        return _request_link(meeting.request, readable) if meeting.request_id else None
+        return request_link(meeting.request, readable) if meeting.request_id else None
 
     @extend_schema_field(ActionItemSerializer(many=True))
     def get_action_items(self, meeting):
@@ -279,13 +193,6 @@ class MeetingFilterSerializer(serializers.Serializer):
         default="upcoming",
         help_text="upcoming: scheduled, not over yet, soonest first; past: over or "
         "published, latest first; minutes_due: over, minutes not published yet.",
-    )
-
-
-class ActionItemFilterSerializer(serializers.Serializer):
-    state = serializers.ChoiceField(
-        choices=ActionState.choices,
-        required=False,
     )
 
 
@@ -421,10 +328,4 @@ class MinutesBody(serializers.Serializer):
         required=False,
         max_length=100,
         help_text="New action items and changes to open ones; those not listed stay as they are.",
-    )
-
-
-class DoneBody(serializers.Serializer):
-    note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="What was done."
     )

@@ -1,9 +1,9 @@
-"""Meetings and their minutes (会议纪要), and the action items the minutes set, through
-issues_app's selectors, permission predicates and services — the same ones the meeting
-pages use. The executive secretary schedules meetings and keeps the minutes; the group
-leader signs a milestone meeting's resolution; an action item's owner marks it done.
-Meetings are seen by the secretary, the group leader and administrators, and otherwise
-by their chair, attendees and action-item owners: anyone else gets 404."""
+"""Meetings and their minutes (会议纪要) through issues_app's selectors, permission
+predicates and services — the same ones the meeting pages use. The executive secretary
+schedules meetings and keeps the minutes; the group leader signs a milestone meeting's
+resolution; an action item's owner marks it done (action_items). Meetings are seen by
+the secretary, the group leader and administrators, and otherwise by their chair,
+attendees and action-item owners: anyone else gets 404."""
 
 from django.db.models import Max
 from django.http import Http404
@@ -18,14 +18,7 @@ from archive_app import services as archive_services
 from issues_app import permissions, selectors, services
 from issues_app.actions import meetings as workflow
 from issues_app.errors import IssueError
-from issues_app.models import (
-    ActionItem,
-    ActionState,
-    Meeting,
-    MeetingEvent,
-    MeetingState,
-    ProblemState,
-)
+from issues_app.models import Meeting, MeetingEvent, ProblemState
 from requests_app.models import State as RequestState
 from requests_app.selectors import visible_requests
 
@@ -36,7 +29,6 @@ from ..errors import InvalidTransition, denied
 from ..schema import (
     CREATE_ERRORS,
     ETAG,
-    IF_MATCH,
     IF_NONE_MATCH,
     LIST_ERRORS,
     READ_ERRORS,
@@ -45,12 +37,11 @@ from ..schema import (
     transition_doc_for,
 )
 from ..transitions import guarded
+from .action_items import ActionItemViewSet as ActionItemViewSet
 from .ledgers import DOCUMENT_RESPONSES, document_response
+from .meeting_minutes import minutes_arguments
 from .meeting_serializers import (
-    ActionItemFilterSerializer,
-    ActionItemSerializer,
     AgendaBody,
-    DoneBody,
     MeetingCreateSerializer,
     MeetingDetailSerializer,
     MeetingFilterSerializer,
@@ -70,16 +61,6 @@ def meeting_etag(pk: int) -> str:
     row = Meeting.objects.filter(pk=pk).values("state").first()
     last = MeetingEvent.objects.filter(meeting_id=pk).aggregate(last=Max("pk"))["last"]
     return make_etag("meeting", pk, row["state"] if row else "", last)
-
-
-def action_item_etag(pk: int) -> str:
-    row = (
-        ActionItem.objects.filter(pk=pk)
-        .values("state", "title", "owner_id", "deadline", "done_at")
-        .first()
-        or {}
-    )
-    return make_etag("action", pk, *(row.get(k) for k in sorted(row)))
 
 
 def _api_fields(error: IssueError) -> IssueError:
@@ -293,7 +274,7 @@ class MeetingViewSet(ApiViewSet):
 
         def run(meeting, data):
             services.save_minutes(
-                meeting=meeting, by=user, **self._minutes_arguments(meeting, data)
+                meeting=meeting, by=user, **minutes_arguments(user, meeting, data)
             )
 
         return self._transition(
@@ -302,101 +283,6 @@ class MeetingViewSet(ApiViewSet):
             body=MinutesBody,
             run=run,
         )
-
-    def _minutes_arguments(self, meeting, data) -> dict:
-        attendees = {a.user.username: a for a in meeting.attendees.select_related("user")}
-        if "present" in data:
-            unknown = [name for name in data["present"] if name not in attendees]
-            if unknown:
-                raise ValidationError(
-                    {
-                        "present": [
-                            gettext("Not invited to this meeting: %(names)s.")
-                            % {"names": ", ".join(unknown)}
-                        ]
-                    }
-                )
-            present_ids = [attendees[name].user_id for name in data["present"]]
-        else:
-            present_ids = [a.user_id for a in attendees.values() if a.present]
-        agenda = set(meeting.agenda.values_list("pk", flat=True))
-        decisions = {}
-        for row in data.get("decisions", []):
-            if row["agenda_item"] not in agenda:
-                raise ValidationError(
-                    {"decisions": [gettext("No such agenda item in this meeting.")]}
-                )
-            decisions[row["agenda_item"]] = row["decision"]
-        return {
-            "summary": data.get("summary", meeting.summary),
-            "present_ids": present_ids,
-            "decisions": decisions,
-            "actions": self._action_rows(meeting, data.get("action_items", [])),
-        }
-
-    def _action_rows(self, meeting, rows):
-        """The service's action rows: a changed item keeps what is not sent; a new one
-        needs a title, an owner and a deadline."""
-        user = self.request.user
-        existing = {a.pk: a for a in meeting.actions.select_related("problem", "request")}
-        problem_ids = {row["problem"] for row in rows if row.get("problem")}
-        request_ids = {row["request"] for row in rows if row.get("request")}
-        problems = (
-            {p.pk: p for p in selectors.visible_problems(user).filter(pk__in=problem_ids)}
-            if problem_ids
-            else {}
-        )
-        requests = (
-            {r.pk: r for r in visible_requests(user).filter(pk__in=request_ids)}
-            if request_ids
-            else {}
-        )
-        result, errors = [], []
-        for row in rows:
-            item_errors = {}
-            current = existing.get(row.get("id")) if row.get("id") else None
-            if row.get("id") and current is None:
-                item_errors["id"] = [gettext("No such action item in this meeting.")]
-            elif current is not None and current.state != ActionState.OPEN:
-                item_errors["id"] = [
-                    gettext("This action item is already “%(state)s”.")
-                    % {"state": current.get_state_display()}
-                ]
-            values = {
-                name: row[name] if name in row else getattr(current, name, None)
-                for name in ("title", "owner", "deadline")
-            }
-            problem = getattr(current, "problem", None)
-            if "problem" in row:
-                problem = problems.get(row["problem"]) if row["problem"] else None
-                if row["problem"] and problem is None:
-                    item_errors["problem"] = [gettext("Choose a problem you can see.")]
-            req = getattr(current, "request", None)
-            if "request" in row:
-                req = requests.get(row["request"]) if row["request"] else None
-                if row["request"] and req is None:
-                    item_errors["request"] = [gettext("Choose a request you can see.")]
-            if not row["remove"]:
-                for name, message in (
-                    ("title", gettext("Say what is to be done.")),
-                    ("owner", gettext("Name the owner.")),
-                    ("deadline", gettext("Set a deadline.")),
-                ):
-                    if not values[name]:
-                        item_errors.setdefault(name, [message])
-            errors.append(item_errors)
-            result.append(
-                {
-                    "id": current.pk if current else None,
-                    **values,
-                    "problem": problem,
-                    "request": req,
-                    "remove": row["remove"],
-                }
-            )
-        if any(errors):
-            raise ValidationError({"action_items": errors})
-        return result
 
     # Publishing, signing off and cancelling are declared in issues_app/actions.py and
     # added by `with_actions`.
@@ -423,114 +309,3 @@ class MeetingViewSet(ApiViewSet):
                 gettext("The minutes are not published yet."), current_state=meeting.state
             )
         return document_response(request, document)
-
-
-# --- action items ------------------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Your action items from published minutes, soonest deadline first",
-        parameters=[ActionItemFilterSerializer],
-        responses={200: ActionItemSerializer(many=True), **LIST_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="Read an action item of a meeting you may see",
-        parameters=[ETAG],
-        responses={200: ActionItemSerializer, **READ_ERRORS},
-    ),
-)
-class ActionItemViewSet(ApiViewSet):
-    http_method_names = ["get", "post", "head", "options"]
-    serializer_class = ActionItemSerializer
-
-    def get_queryset(self):
-        return (
-            ActionItem.objects.filter(
-                meeting__in=selectors.visible_meetings(self.request.user).values("pk")
-            )
-            .select_related("meeting", "owner", "problem__request", "request", "done_by")
-            .order_by("deadline", "pk")
-        )
-
-    def _context(self, items) -> dict:
-        """Which linked problems and requests the reader may see: two queries per page."""
-        user = self.request.user
-        problem_ids = {a.problem_id for a in items if a.problem_id}
-        request_ids = {a.request_id for a in items if a.request_id}
-        problems = set(
-            selectors.visible_problems(user).filter(pk__in=problem_ids).values_list("pk", flat=True)
-            if problem_ids
-            else ()
-        )
-        requests = set(
-            visible_requests(user).filter(pk__in=request_ids).values_list("pk", flat=True)
-            if request_ids
-            else ()
-        )
-        return {
-            **self.get_serializer_context(),
-            "readable_problems": problems,
-            "readable_requests": requests,
-        }
-
-    def _item(self, pk) -> ActionItem:
-        item = self.get_queryset().filter(pk=int(pk)).first()
-        if item is None:
-            raise Http404
-        return item
-
-    def _detail(self, pk):
-        item = self._item(pk)
-        data = ActionItemSerializer(item, context=self._context([item])).data
-        return Response(data, headers={"ETag": action_item_etag(item.pk)})
-
-    def list(self, request):
-        filters = ActionItemFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        qs = self.get_queryset().filter(owner=request.user, meeting__state=MeetingState.PUBLISHED)
-        if filters.validated_data.get("state"):
-            qs = qs.filter(state=filters.validated_data["state"])
-        page = list(self.paginate_queryset(qs))
-        data = ActionItemSerializer(page, many=True, context=self._context(page)).data
-        return self.get_paginated_response(data)
-
-    def retrieve(self, request, pk=None):
-        return self._detail(pk)
-
-    @extend_schema(
-        summary="Mark your action item done",
-        request=DoneBody,
-        parameters=[IF_MATCH, ETAG],
-        responses={200: ActionItemSerializer, **WRITE_ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
-        user = request.user
-        item = self._item(pk)
-        if item.owner_id != user.pk:
-            raise denied()
-
-        def stale(locked):
-            if locked.state == ActionState.OPEN:
-                return gettext("The minutes are not published yet.")
-            return gettext("This action item is already “%(state)s”.") % {
-                "state": locked.get_state_display()
-            }
-
-        def run(locked):
-            body = DoneBody(data=request.data)
-            body.is_valid(raise_exception=True)
-            services.complete_action(action=locked, by=user, note=body.validated_data["note"])
-
-        guarded(
-            request,
-            model=ActionItem,
-            pk=item.pk,
-            etag=action_item_etag,
-            allowed=lambda locked: permissions.can_complete_action(user, locked),
-            stale=stale,
-            run=run,
-            error_class=IssueError,
-        )
-        return self._detail(item.pk)
