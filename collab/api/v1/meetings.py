@@ -38,7 +38,7 @@ from ..schema import (
 )
 from ..transitions import guarded
 from .action_items import ActionItemViewSet as ActionItemViewSet
-from .ledgers import DOCUMENT_RESPONSES, document_response
+from .documents import DOCUMENT_RESPONSES, document_response
 from .meeting_minutes import minutes_arguments
 from .meeting_serializers import (
     AgendaBody,
