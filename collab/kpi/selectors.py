@@ -5,238 +5,62 @@ queries is fixed whatever the number of requests, tasks or problems.
 Figures count every item, confidential ones included (a count reveals nothing); the
 drill-down lists behind them show only the items the person may see."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from issues_app.models import Grade, Problem, ProblemDepartment
-from issues_app.selectors import overdue_q
-from requests_app.models import Answer, Request, RequestDepartment
-from requests_app.models import State as RequestState
-from tasks_app.models import ACTIVE, AcceptanceRound, DepartmentRating, RoundResult, Task
+from requests_app.models import Request, RequestDepartment
+from tasks_app.models import AcceptanceRound, DepartmentRating, RoundResult, Task
 
 from . import periods
-
-GRADES = [Grade.GENERAL, Grade.IMPORTANT, Grade.MAJOR]
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
-def _mean(total: int, count: int) -> float | None:
-    return round(total / count, 2) if count else None
-
-
-@dataclass
-class Figures:
-    """The figures of one department (or the company) in one period."""
-
-    filed: int = 0
-    received: int = 0
-    responses_due: int = 0
-    responses_on_time: int = 0
-    acknowledgements_due: int = 0
-    acknowledgements_on_time: int = 0
-    tasks_accepted: int = 0
-    tasks_on_time: int = 0
-    tasks_first_pass: int = 0
-    rejections: int = 0
-    problems_raised: dict = field(default_factory=lambda: {g.value: 0 for g in GRADES})
-    problems_resolved: dict = field(default_factory=lambda: {g.value: 0 for g in GRADES})
-    problems_resolved_on_time: dict = field(default_factory=lambda: {g.value: 0 for g in GRADES})
-    ratings: int = 0
-    speed_total: int = 0
-    professionalism_total: int = 0
-    cooperation_total: int = 0
-    overdue_tasks: int = 0
-    overdue_responses: int = 0
-    overdue_problems: int = 0
-
-    def add(self, other: "Figures") -> None:
-        for name, value in vars(other).items():
-            if isinstance(value, dict):
-                mine = getattr(self, name)
-                for key, count in value.items():
-                    mine[key] = mine.get(key, 0) + count
-            else:
-                setattr(self, name, getattr(self, name) + value)
-
-    # --- derived -------------------------------------------------------------------
-
-    @property
-    def response_rate(self):
-        return _rate(self.responses_on_time, self.responses_due)
-
-    @property
-    def acknowledgement_rate(self):
-        return _rate(self.acknowledgements_on_time, self.acknowledgements_due)
-
-    @property
-    def completion_rate(self):
-        return _rate(self.tasks_on_time, self.tasks_accepted)
-
-    @property
-    def first_pass_rate(self):
-        return _rate(self.tasks_first_pass, self.tasks_accepted)
-
-    @property
-    def problems_raised_total(self) -> int:
-        return sum(self.problems_raised.values())
-
-    @property
-    def problems_resolved_on_time_rate(self) -> dict:
-        return {
-            g: _rate(self.problems_resolved_on_time[g], self.problems_resolved[g])
-            for g in self.problems_resolved
-        }
-
-    @property
-    def avg_speed(self):
-        return _mean(self.speed_total, self.ratings)
-
-    @property
-    def avg_professionalism(self):
-        return _mean(self.professionalism_total, self.ratings)
-
-    @property
-    def avg_cooperation(self):
-        return _mean(self.cooperation_total, self.ratings)
-
-    @property
-    def avg_rating(self):
-        total = self.speed_total + self.professionalism_total + self.cooperation_total
-        return _mean(total, 3 * self.ratings)
-
-    @property
-    def overdue_now(self) -> int:
-        return self.overdue_tasks + self.overdue_responses + self.overdue_problems
-
-    def as_dict(self) -> dict:
-        return {
-            "requests_filed": self.filed,
-            "requests_received": self.received,
-            "responses_due": self.responses_due,
-            "responses_on_time": self.responses_on_time,
-            "on_time_response_rate": self.response_rate,
-            "acknowledgements_due": self.acknowledgements_due,
-            "acknowledgements_on_time": self.acknowledgements_on_time,
-            "on_time_acknowledgement_rate": self.acknowledgement_rate,
-            "tasks_accepted": self.tasks_accepted,
-            "tasks_on_time": self.tasks_on_time,
-            "on_time_completion_rate": self.completion_rate,
-            "first_pass_acceptance_rate": self.first_pass_rate,
-            "rejection_rounds": self.rejections,
-            "problems_raised": dict(self.problems_raised),
-            "problems_resolved": dict(self.problems_resolved),
-            "problems_resolved_on_time": dict(self.problems_resolved_on_time),
-            "ratings": self.ratings,
-            "average_speed": self.avg_speed,
-            "average_professionalism": self.avg_professionalism,
-            "average_cooperation": self.avg_cooperation,
-            "overdue_tasks": self.overdue_tasks,
-            "overdue_responses": self.overdue_responses,
-            "overdue_problems": self.overdue_problems,
-        }
-
-
-# --- the querysets each figure counts (shared with the drill-down) ------------------
-
-
-def filed_qs(start, end):
-    return Request.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-
-
-def received_qs(start, end):
-    return RequestDepartment.objects.filter(reached_at__gte=start, reached_at__lt=end)
-
-
-def response_due_q(now) -> Q:
-    """Answered, or still pending past the limit: the responses that count. A paused
-    clock (waiting for the requester's answer) is not late."""
-    return Q(answered_at__isnull=False) | Q(
-        answer=Answer.PENDING,
-        response_due__lt=now,
-        clock_paused_at__isnull=True,
-        request__state=RequestState.AWAITING_CONFIRMATION,
-    )
-
-
-# `response_due` has already moved on by the time the clock was paused for the
-# requester's answers, so an answer within the department's own time counts as on time.
-RESPONSE_ON_TIME = Q(answered_at__isnull=False, answered_at__lte=F("response_due"))
-
-
-def acknowledgement_due_q(now) -> Q:
-    """Receipts acknowledged, or still unacknowledged past the working-day limit while
-    the request awaits confirmation. No pause to allow for: a question acknowledges
-    receipt, and pausing moves only `response_due`."""
-    return Q(acknowledge_due__isnull=False) & (
-        Q(acknowledged_at__isnull=False)
-        | Q(acknowledge_due__lt=now, request__state=RequestState.AWAITING_CONFIRMATION)
-    )
-
-
-ACKNOWLEDGEMENT_ON_TIME = Q(
-    acknowledged_at__isnull=False, acknowledged_at__lte=F("acknowledge_due")
+from .figures import GRADES, Figures, score
+from .querysets import (
+    ACKNOWLEDGEMENT_ON_TIME,
+    FIRST_PASS,
+    PROBLEM_ON_TIME,
+    RESPONSE_ON_TIME,
+    TASK_ON_TIME,
+    accepted_qs,
+    acknowledgement_due_q,
+    filed_qs,
+    overdue_problems_qs,
+    overdue_responses_qs,
+    overdue_tasks_qs,
+    raised_qs,
+    ratings_qs,
+    received_qs,
+    rejections_qs,
+    resolved_qs,
+    response_due_q,
 )
 
-
-def accepted_qs(start, end):
-    return Task.objects.filter(accepted_at__gte=start, accepted_at__lt=end)
-
-
-TASK_ON_TIME = Q(actual_finish__date__lte=F("planned_finish"))
-FIRST_PASS = Q(rejection_rounds=0)
-
-
-def rejections_qs(start, end):
-    return AcceptanceRound.objects.filter(
-        result=RoundResult.FAILED, decided_at__gte=start, decided_at__lt=end
-    )
-
-
-def raised_qs(start, end):
-    return Problem.objects.filter(reported_at__gte=start, reported_at__lt=end)
-
-
-def resolved_qs(start, end):
-    """Problems resolved in the period, once per department concerned."""
-    return ProblemDepartment.objects.filter(
-        problem__resolved_at__gte=start, problem__resolved_at__lt=end
-    )
-
-
-PROBLEM_ON_TIME = Q(problem__due_at__isnull=True) | Q(
-    problem__resolved_at__lte=F("problem__due_at")
-)
-
-
-def ratings_qs(start, end):
-    return DepartmentRating.objects.filter(rated_at__gte=start, rated_at__lt=end)
-
-
-def overdue_tasks_qs(today):
-    return Task.objects.filter(
-        state__in=ACTIVE, due_date__lt=today, request__state=RequestState.IN_PROGRESS
-    )
-
-
-def overdue_responses_qs(now):
-    return RequestDepartment.objects.filter(
-        answer=Answer.PENDING,
-        response_due__lt=now,
-        clock_paused_at__isnull=True,
-        request__state=RequestState.AWAITING_CONFIRMATION,
-    )
-
-
-def overdue_problems_qs(now):
-    return ProblemDepartment.objects.filter(problem__in=Problem.objects.filter(overdue_q(now)))
-
-
-# --- the figures -------------------------------------------------------------------------
+# The figures and the querysets they count live in their own modules; the views, the
+# drill-down and the API read them from here.
+__all__ = [
+    "ACKNOWLEDGEMENT_ON_TIME",
+    "FIRST_PASS",
+    "GRADES",
+    "PROBLEM_ON_TIME",
+    "RESPONSE_ON_TIME",
+    "TASK_ON_TIME",
+    "Dashboard",
+    "Figures",
+    "accepted_qs",
+    "acknowledgement_due_q",
+    "dashboard",
+    "filed_qs",
+    "overdue_problems_qs",
+    "overdue_responses_qs",
+    "overdue_tasks_qs",
+    "raised_qs",
+    "ratings_qs",
+    "received_qs",
+    "rejections_qs",
+    "resolved_qs",
+    "response_due_q",
+    "score",
+]
 
 
 def _count(q=None):
@@ -417,16 +241,6 @@ def dashboard(*, period, departments, department=None, with_ranking=False, now=N
         ranked = sorted(rows, key=lambda r: _score(r[1]), reverse=True)
         ranking = [(i + 1, d, f) for i, (d, f) in enumerate(ranked)]
     return Dashboard(period=period, rows=rows, company=company, trend=trend, ranking=ranking)
-
-
-def score(f: Figures) -> float | None:
-    """One figure for the ranking: the mean of the on-time response, on-time completion
-    and first-pass rates and the average rating scaled to 100; missing figures are left
-    out, a department with none ranks last."""
-    parts = [f.response_rate, f.completion_rate, f.first_pass_rate]
-    parts.append(f.avg_rating * 20 if f.avg_rating is not None else None)
-    present = [p for p in parts if p is not None]
-    return round(sum(present) / len(present), 1) if present else None
 
 
 def _score(f: Figures) -> float:
