@@ -6,6 +6,8 @@ Each action predicate answers for the current state *and* the person's role; the
 person, state moved on) from someone who never had the right (404 for those who
 cannot see the object at all, 403 for those who see it but may not act)."""
 
+from django_fsm import can_proceed
+
 from collab.org.roles import roles_of
 from requests_app.models import State as RequestState
 
@@ -72,7 +74,7 @@ def is_handler(user, problem) -> bool:
 
 
 def can_grade(user, problem) -> bool:
-    return problem.state == ProblemState.REPORTED and is_secretary(user)
+    return can_proceed(problem.accept_grade) and is_secretary(user)
 
 
 def can_respond(user, problem, problem_department) -> bool:
@@ -100,11 +102,11 @@ def can_add_entry(user, problem) -> bool:
 
 
 def can_resolve(user, problem) -> bool:
-    return problem.state == ProblemState.OPEN and (is_owner(user, problem) or is_secretary(user))
+    return can_proceed(problem.resolve) and (is_owner(user, problem) or is_secretary(user))
 
 
 def can_confirm(user, problem) -> bool:
-    return problem.state == ProblemState.RESOLVED and is_reporter(user, problem)
+    return can_proceed(problem.confirm) and is_reporter(user, problem)
 
 
 def can_escalate(user, problem) -> bool:
@@ -163,7 +165,7 @@ def can_rule(user, problem) -> bool:
 
 
 def can_dismiss(user, problem) -> bool:
-    return problem.state in (ProblemState.REPORTED, ProblemState.OPEN) and is_secretary(user)
+    return can_proceed(problem.dismiss) and is_secretary(user)
 
 
 def can_add_attachment(user, problem) -> bool:
@@ -196,11 +198,13 @@ def can_edit_meeting(user, meeting) -> bool:
 
 
 def can_publish(user, meeting) -> bool:
-    return can_edit_meeting(user, meeting) and meeting.starts_at is not None
+    return (
+        can_proceed(meeting.publish) and meeting.starts_at is not None and can_manage_meetings(user)
+    )
 
 
 def can_cancel_meeting(user, meeting) -> bool:
-    return can_edit_meeting(user, meeting)
+    return can_proceed(meeting.cancel) and can_manage_meetings(user)
 
 
 def can_sign_off(user, meeting) -> bool:
