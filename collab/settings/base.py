@@ -241,7 +241,6 @@ X_FRAME_OPTIONS = "DENY"
 # (django-csp): scripts, styles, fonts and connections only from the app itself, no
 # inline <script>/<style>, no style="" or on*="" attributes, nothing framed or posted
 # elsewhere. Our pages keep their CSS and JavaScript in static/.
-KPI_CHART_STYLE_HASH = "'sha256-7EqlAO+i+9jAJQNIe774FOuzjKOMnH3RisE4joAw92A='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -258,9 +257,6 @@ CONTENT_SECURITY_POLICY = {
 # Additions on a few URL prefixes only (collab.core.middleware.ContentSecurityPolicyMiddleware);
 # scripts stay 'self' everywhere.
 CONTENT_SECURITY_POLICY_UPDATES = {
-    # The KPI charts (collab/kpi/charts.py) carry one constant <style> inside their SVG,
-    # allowed by its hash; tests/core/test_security_headers.py checks that it still matches.
-    "/kpi/": {"style-src": [KPI_CHART_STYLE_HASH]},
     # Redoc (drf-spectacular-sidecar) writes its styles into <style> elements while its
     # bundle loads, before any nonce can reach it, and runs its search in a blob: worker.
     # The page shows only our own API schema.
