@@ -362,3 +362,20 @@ def test_list_paginates(demo, api):
     assert len(data["results"]) == 2
     assert data["next"]
     assert api(demo["mt_staff"]).get("/api/v1/requests/", {"page": 9}).status_code == 404
+
+
+@pytest.mark.parametrize("size", ["0", "101", "-1", "x", ""])
+def test_page_size_outside_the_documented_range_is_refused(demo, api, size):
+    response = api(demo["mt_staff"]).get(f"/api/v1/requests/?page_size={size}")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert "page_size" in error["fields"]
+
+
+def test_page_size_range_is_in_the_schema(client):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/requests/"]["get"]["parameters"]}
+    assert parameters["page_size"]["schema"]["minimum"] == 1
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+    assert parameters["page"]["schema"]["minimum"] == 1
