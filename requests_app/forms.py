@@ -201,16 +201,6 @@ MilestoneFormSet = forms.formset_factory(
 )
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, required=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["comment"].required = required
-
-
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(
         label=_("Answer"),

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from collab.core.workflow import CommentForm
+
 from .. import permissions, services
 from ..errors import RequestError
-from ..forms import AnswerForm, CommentForm, QuestionForm, ReplyForm
+from ..forms import AnswerForm, QuestionForm, ReplyForm
 from ..models import Answer
 from .common import get_request, stale_redirect
 
